@@ -1,0 +1,665 @@
+"""The statistics engine: one streaming scan, per-batch exact aggregates plus mergeable sketches.
+
+How a scan works:
+1. The input is read in batches (`LazyFrame.collect_batches`), so memory is bounded by the batch size
+   and the sketches, not by the input.
+2. For each batch, one polars query computes the exact, mergeable scalars of every column (counts, nulls,
+   NaN/inf/zero counts, min/max, mean and variance of the finite values, string lengths).
+3. Numeric and temporal values feed a KLL sketch (quantiles, histogram). String, categorical, boolean and
+   integer columns feed a frequency table (exact up to FREQUENCY_CAPACITY values, then Misra-Gries) and,
+   once that overflows, a HyperLogLog sketch for the distinct count.
+4. Batch results merge into column accumulators: mean/variance with Chan et al.'s parallel formulas,
+   everything else by sum, min, max or sketch merge.
+
+The same accumulators can be rebuilt from saved Statistics, which is how `merge` works: statistics of
+two parts of a dataset merge into the statistics of the whole.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import numpy as np
+import polars as pl
+
+from datacheck import sketches
+from datacheck.errors import InputError, UsageError
+from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, read_error, resolve
+from datacheck.statistics import (
+    FREQUENCY_CAPACITY,
+    HISTOGRAM_BUCKETS,
+    QUANTILE_PROBABILITIES,
+    TOP_VALUES,
+    ColumnSketch,
+    ColumnStats,
+    Distinct,
+    Frequencies,
+    Histogram,
+    LengthStats,
+    NumericStats,
+    Quantile,
+    SourceInfo,
+    Statistics,
+    TemporalRange,
+    ValueCount,
+)
+
+#: Rows per batch. Large enough that per-batch overhead is small, small enough to bound memory.
+BATCH_ROWS = 1_000_000
+#: After the frequency table overflows, a string column whose batches are mostly distinct values is free
+#: text or an identifier: keeping its frequency table would cost a group-by per batch and tell nothing.
+HIGH_CARDINALITY_RATIO = 0.5
+
+
+class BatchObserver(Protocol):
+    """Something that wants to see every batch of the scan (validate's row-level checks use this)."""
+
+    def observe(self, batch: pl.DataFrame, row_offset: int) -> None: ...
+
+
+ProgressCallback = Callable[[int], None]
+
+
+# --------------------------------------------------------------------------------------------- kinds
+
+
+def column_kind(dtype: pl.DataType) -> str:
+    """The kind of a polars dtype: numeric, categorical, string, boolean, temporal, nested or binary."""
+    if dtype == pl.Boolean:
+        return "boolean"
+    if dtype.is_numeric():
+        return "numeric"
+    if dtype in (pl.String, pl.Utf8):
+        return "string"
+    if isinstance(dtype, (pl.Categorical, pl.Enum)) or dtype in (pl.Categorical, pl.Enum):
+        return "categorical"
+    if dtype.is_temporal():
+        return "temporal"
+    if dtype == pl.Binary:
+        return "binary"
+    if dtype.is_nested():
+        return "nested"
+    return "binary" if dtype == pl.Object else "nested"
+
+
+def _tracks_frequencies(kind: str, dtype: pl.DataType) -> bool:
+    # As TFDV: frequency tables for strings, booleans, categoricals and integer columns (dropped for
+    # integers once they show more than FREQUENCY_CAPACITY distinct values).
+    return kind in ("string", "categorical", "boolean") or (kind == "numeric" and dtype.is_integer())
+
+
+# --------------------------------------------------------------------------------------- accumulator
+
+
+@dataclass
+class _Accumulator:
+    """Mergeable state of one column while scanning (or rebuilt from saved statistics)."""
+
+    name: str
+    dtype: str
+    kind: str
+    tracks_frequencies: bool
+    is_integer: bool = False
+    count: int = 0
+    null_count: int = 0
+    # numeric and temporal
+    nan_count: int = 0
+    inf_count: int = 0
+    neg_inf_count: int = 0
+    zero_count: int = 0
+    negative_count: int = 0
+    integral: bool = True
+    finite_count: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+    min: float | None = None
+    max: float | None = None
+    kll: Any = None
+    # strings
+    length_min: int | None = None
+    length_max: int | None = None
+    length_sum: int = 0
+    # frequencies and distinct
+    table: dict[str, int] | None = field(default_factory=dict)
+    table_error: int = 0
+    overflowed: bool = False
+    hll: np.ndarray | None = None
+    hll_hash: str | None = None
+    hll_broken: int = 0  # lower bound on distinct when registers of different hashes met
+
+    @property
+    def numeric_like(self) -> bool:
+        return self.kind in ("numeric", "temporal")
+
+    # -- merging pieces -------------------------------------------------------------------------------
+
+    def add_moments(self, n: int, mean: float, m2: float) -> None:
+        """Chan et al. (1979): combine (count, mean, M2) of two disjoint parts exactly."""
+        if n == 0:
+            return
+        if self.finite_count == 0:
+            self.finite_count, self.mean, self.m2 = n, mean, m2
+            return
+        total = self.finite_count + n
+        delta = mean - self.mean
+        self.mean += delta * n / total
+        self.m2 += m2 + delta * delta * self.finite_count * n / total
+        self.finite_count = total
+
+    def add_extremes(self, low: float | None, high: float | None) -> None:
+        if low is not None:
+            self.min = low if self.min is None else min(self.min, low)
+        if high is not None:
+            self.max = high if self.max is None else max(self.max, high)
+
+    def add_lengths(self, low: int | None, high: int | None, total: int) -> None:
+        if low is not None:
+            self.length_min = low if self.length_min is None else min(self.length_min, low)
+        if high is not None:
+            self.length_max = high if self.length_max is None else max(self.length_max, high)
+        self.length_sum += total
+
+    def add_counts(self, counts: Sequence[tuple[str, int]], error: int = 0) -> None:
+        """Merge a (value, count) table into the frequency table; switch to HLL when it overflows."""
+        if self.table is None:
+            return
+        if not self.overflowed and len(self.table) + len(counts) > FREQUENCY_CAPACITY:
+            union = set(self.table).union(v for v, _ in counts)
+            if len(union) > FREQUENCY_CAPACITY:
+                # From here on the distinct count is an HLL estimate. The table still holds every value
+                # seen so far, so the registers start complete.
+                self.overflowed = True
+                self.add_registers(sketches.hll_registers_of(pl.Series(sorted(union), dtype=pl.String)), sketches.HLL_HASH)
+        self.table, self.table_error = sketches.misra_gries_merge(self.table, self.table_error, counts, error, FREQUENCY_CAPACITY)
+
+    def add_registers(self, registers: np.ndarray | None, hash_name: str | None, lower_bound: int = 0) -> None:
+        self.hll_broken = max(self.hll_broken, lower_bound)
+        if registers is None:
+            return
+        if self.hll is None:
+            self.hll, self.hll_hash = registers.copy(), hash_name
+        elif self.hll_hash == hash_name:
+            np.maximum(self.hll, registers, out=self.hll)
+        else:
+            # Registers filled by another polars version's hash cannot be merged: keep a lower bound.
+            self.hll_broken = max(self.hll_broken, int(round(sketches.hll_estimate(self.hll))),
+                                  int(round(sketches.hll_estimate(registers))))
+            self.hll = None
+
+    def add_kll(self, other: Any) -> None:
+        if other is None:
+            return
+        if self.kll is None:
+            self.kll = sketches.new_kll()
+        self.kll.merge(other)
+
+    # -- batches ----------------------------------------------------------------------------------------
+
+    def drop_frequencies(self) -> None:
+        self.table = None
+        self.table_error = 0
+
+    # -- result -----------------------------------------------------------------------------------------
+
+    def finish(self, dtype: pl.DataType | None = None) -> ColumnStats:
+        numeric = temporal = lengths = distinct = frequencies = None
+        top: tuple[ValueCount, ...] = ()
+        kll_text = None
+        if self.numeric_like:
+            numeric = self._numeric_stats()
+            if self.kll is not None and not self.kll.is_empty():
+                kll_text = sketches.kll_to_text(self.kll)
+        if self.kind == "temporal":
+            temporal = TemporalRange(_temporal_text(self.min, self.dtype), _temporal_text(self.max, self.dtype), _temporal_unit(self.dtype))
+        if self.kind in ("string", "categorical"):
+            mean_length = self.length_sum / self.count if self.count else None
+            lengths = LengthStats(self.length_min, mean_length, self.length_max)
+        if self.tracks_frequencies:
+            distinct = self._distinct()
+            if self.table is not None:
+                ordered = sketches.sorted_counts(self.table)
+                frequencies = Frequencies(tuple(ValueCount(v, c) for v, c in ordered[:FREQUENCY_CAPACITY]), self.table_error, self.count)
+                top = frequencies.values[:TOP_VALUES]
+        hll_text = sketches.hll_to_text(self.hll) if (self.overflowed and self.hll is not None) else None
+        sketch = ColumnSketch(kll=kll_text, hll=hll_text, hll_hash=self.hll_hash if hll_text else None,
+                              length_sum=self.length_sum, m2=self.m2, finite_count=self.finite_count)
+        return ColumnStats(name=self.name, dtype=self.dtype, kind=self.kind, count=self.count, null_count=self.null_count,
+                           numeric=numeric, temporal=temporal, lengths=lengths, distinct=distinct, top_values=top,
+                           frequencies=frequencies, sketch=sketch)
+
+    def _distinct(self) -> Distinct:
+        if not self.overflowed and self.table is not None:
+            return Distinct(len(self.table), True)
+        estimate = int(round(sketches.hll_estimate(self.hll))) if self.hll is not None else 0
+        estimate = max(estimate, self.hll_broken, len(self.table or ()))
+        return Distinct(min(estimate, self.count), False)
+
+    def _numeric_stats(self) -> NumericStats:
+        quantiles: tuple[Quantile, ...] = ()
+        histogram = None
+        rank_error = 0.0
+        if self.finite_count and self.kll is not None and not self.kll.is_empty():
+            rank_error = sketches.kll_rank_error(self.kll)
+            values = [float(v) for v in self.kll.get_quantiles(list(QUANTILE_PROBABILITIES))]
+            # The sketch keeps the exact extremes; use the exact scalars so q=0 and q=1 match min/max.
+            values[0], values[-1] = self.min, self.max
+            quantiles = tuple(Quantile(q, v) for q, v in zip(QUANTILE_PROBABILITIES, values))
+            histogram = _histogram_from_kll(self.kll, self.min, self.max, self.finite_count, self.integral)
+        std = math.sqrt(max(self.m2, 0.0) / self.finite_count) if self.finite_count else None
+        return NumericStats(
+            nan_count=self.nan_count, inf_count=self.inf_count, neg_inf_count=self.neg_inf_count,
+            zero_count=self.zero_count, negative_count=self.negative_count,
+            integral=bool(self.integral and self.finite_count > 0),
+            min=self.min, max=self.max, mean=self.mean if self.finite_count else None, std=std,
+            quantiles=quantiles, histogram=histogram, rank_error=rank_error,
+        )
+
+
+def _histogram_from_kll(kll: Any, low: float, high: float, n: int, integral: bool) -> Histogram:
+    """HISTOGRAM_BUCKETS equal-width buckets over [low, high], counted from the sketch's CDF.
+
+    Counts are exact while the sketch is exact; otherwise each cumulative count is within the rank error.
+    Rounding uses the largest-remainder rule so that the counts add up to `n`.
+    """
+    if high <= low:
+        return Histogram((low, high), (n,))
+    buckets = HISTOGRAM_BUCKETS
+    if integral and high - low + 1 < buckets:
+        # Integers with a small range: one bucket per value keeps them apart (e.g. a 0/1 label).
+        buckets = int(high - low) + 1
+        edges = np.linspace(low - 0.5, high + 0.5, buckets + 1)
+    else:
+        edges = np.linspace(low, high, buckets + 1)
+    # Fraction of values below each inner edge; the last bucket is closed, so it takes what is left.
+    cdf = np.asarray(kll.get_cdf(list(edges[1:-1]), False), dtype=float)[:-1]
+    cumulative = np.concatenate([[0.0], np.clip(cdf, 0, 1), [1.0]]) * n
+    cumulative = np.maximum.accumulate(cumulative)
+    raw = np.diff(cumulative)
+    counts = np.floor(raw).astype(np.int64)
+    shortfall = n - int(counts.sum())
+    if shortfall > 0:
+        order = np.argsort(-(raw - counts), kind="stable")[:shortfall]
+        counts[order] += 1
+    return Histogram(tuple(float(e) for e in edges), tuple(int(c) for c in counts))
+
+
+def _temporal_unit(dtype: str) -> str:
+    if dtype == "Date":
+        return "days"
+    if dtype.startswith("Datetime") or dtype.startswith("Duration"):
+        return "ns" if "'ns'" in dtype else "ms" if "'ms'" in dtype else "us"
+    if dtype == "Time":
+        return "ns"
+    return "unknown"
+
+
+def _temporal_text(value: float | None, dtype: str) -> str | None:
+    if value is None:
+        return None
+    unit = _temporal_unit(dtype)
+    if dtype == "Date":
+        target: pl.DataType = pl.Date()
+    elif dtype.startswith("Datetime"):
+        target = pl.Datetime(unit)  # type: ignore[arg-type]
+    elif dtype.startswith("Duration"):
+        target = pl.Duration(unit)  # type: ignore[arg-type]
+    elif dtype == "Time":
+        target = pl.Time()
+    else:
+        return str(value)
+    text = pl.Series([int(value)], dtype=pl.Int64).cast(target).cast(pl.String)[0]
+    if "." in text:  # "2024-01-01 06:22:26.000000" -> "2024-01-01 06:22:26"
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+# ------------------------------------------------------------------------------------ per-batch query
+
+
+def _batch_expressions(schema: pl.Schema, kinds: dict[str, str]) -> list[pl.Expr]:
+    """One aggregation per statistic and column; aliases are "<position>|<stat>"."""
+    exprs: list[pl.Expr] = []
+    for pos, (name, dtype) in enumerate(schema.items()):
+        kind = kinds[name]
+        col = pl.col(name)
+        exprs.append(col.null_count().alias(f"{pos}|null"))
+        if kind in ("numeric", "temporal"):
+            if kind == "temporal" or dtype == pl.Boolean:
+                col = col.to_physical()
+            if dtype.is_decimal():
+                col = col.cast(pl.Float64)
+            if dtype.is_float():
+                finite = col.filter(col.is_finite())
+                exprs += [
+                    col.is_nan().sum().alias(f"{pos}|nan"),
+                    col.is_infinite().sum().alias(f"{pos}|inf"),
+                    (col == float("-inf")).sum().alias(f"{pos}|neginf"),
+                    (finite.round(0) != finite).sum().alias(f"{pos}|fractional"),
+                ]
+            else:
+                finite = col
+            exprs += [
+                finite.count().alias(f"{pos}|finite"),
+                finite.min().cast(pl.Float64).alias(f"{pos}|min"),
+                finite.max().cast(pl.Float64).alias(f"{pos}|max"),
+                finite.cast(pl.Float64).mean().alias(f"{pos}|mean"),
+                finite.cast(pl.Float64).var(ddof=0).alias(f"{pos}|var"),
+                (col == 0).sum().alias(f"{pos}|zero"),
+                (finite < 0).sum().alias(f"{pos}|negative"),
+            ]
+        elif kind in ("string", "categorical"):
+            length = (col.cast(pl.String) if kind == "categorical" else col).str.len_chars()
+            exprs += [
+                length.min().alias(f"{pos}|lmin"),
+                length.max().alias(f"{pos}|lmax"),
+                length.sum().alias(f"{pos}|lsum"),
+            ]
+    return exprs
+
+
+def _frequency_values(series: pl.Series, kind: str) -> pl.Series:
+    """The column as text, as frequency tables store it (booleans as true/false)."""
+    if kind == "boolean":
+        return series.cast(pl.String).str.to_lowercase()
+    if series.dtype == pl.String:
+        return series
+    return series.cast(pl.String)
+
+
+class _Scan:
+    """The state of one scan of one frame: column accumulators plus the rows seen."""
+
+    def __init__(self, schema: pl.Schema) -> None:
+        self.schema = schema
+        self.kinds = {name: column_kind(dtype) for name, dtype in schema.items()}
+        self.accumulators = [
+            _Accumulator(name=name, dtype=str(dtype), kind=self.kinds[name],
+                         tracks_frequencies=_tracks_frequencies(self.kinds[name], dtype),
+                         is_integer=dtype.is_integer())
+            for name, dtype in schema.items()
+        ]
+        self.expressions = _batch_expressions(schema, self.kinds)
+        self.rows = 0
+
+    def add(self, batch: pl.DataFrame) -> None:
+        height = batch.height
+        if height == 0:
+            return
+        self.rows += height
+        row = batch.select(self.expressions).row(0, named=True) if self.expressions else {}
+        for pos, acc in enumerate(self.accumulators):
+            nulls = int(row[f"{pos}|null"])
+            acc.null_count += nulls
+            acc.count += height - nulls
+            series = batch.get_column(acc.name)
+            if acc.numeric_like:
+                self._add_numeric(acc, pos, row, series)
+            elif acc.kind in ("string", "categorical"):
+                acc.add_lengths(row[f"{pos}|lmin"], row[f"{pos}|lmax"], int(row[f"{pos}|lsum"] or 0))
+            if acc.tracks_frequencies and height - nulls > 0:
+                self._add_frequencies(acc, series, height - nulls)
+
+    def _add_numeric(self, acc: _Accumulator, pos: int, row: dict[str, Any], series: pl.Series) -> None:
+        finite = int(row[f"{pos}|finite"])
+        acc.nan_count += int(row.get(f"{pos}|nan") or 0)
+        acc.inf_count += int(row.get(f"{pos}|inf") or 0)
+        acc.neg_inf_count += int(row.get(f"{pos}|neginf") or 0)
+        acc.zero_count += int(row[f"{pos}|zero"] or 0)
+        acc.negative_count += int(row[f"{pos}|negative"] or 0)
+        if row.get(f"{pos}|fractional"):
+            acc.integral = False
+        if finite == 0:
+            return
+        acc.add_extremes(row[f"{pos}|min"], row[f"{pos}|max"])
+        acc.add_moments(finite, float(row[f"{pos}|mean"]), float(row[f"{pos}|var"] or 0.0) * finite)
+        values = series.to_physical() if acc.kind == "temporal" else series
+        if values.dtype.is_float():
+            values = values.filter(values.is_finite())
+        else:
+            values = values.drop_nulls()
+        if acc.kll is None:
+            acc.kll = sketches.new_kll()
+        # The sketch takes a writable, contiguous float64 array only.
+        acc.kll.update(np.array(values.cast(pl.Float64).to_numpy(), dtype=np.float64, copy=True, order="C"))
+
+    def _add_frequencies(self, acc: _Accumulator, series: pl.Series, present: int) -> None:
+        if acc.table is None:
+            # Too many distinct values for a frequency table: only the distinct-count sketch goes on.
+            acc.add_registers(sketches.hll_registers_of(series), sketches.HLL_HASH)
+            return
+        text = _frequency_values(series.drop_nulls(), acc.kind)
+        counted = text.value_counts(sort=False, name="n")
+        values = counted.get_column(text.name).to_list()
+        counts = counted.get_column("n").to_list()
+        was_overflowed = acc.overflowed
+        if acc.overflowed:
+            acc.add_registers(sketches.hll_registers_of(counted.get_column(text.name)), sketches.HLL_HASH)
+        acc.add_counts(list(zip(values, counts)))
+        if acc.overflowed and (acc.kind == "numeric" or (not was_overflowed and len(values) > HIGH_CARDINALITY_RATIO * present)
+                               or (was_overflowed and len(values) > HIGH_CARDINALITY_RATIO * present)):
+            # An integer column with this many values is a measurement or an id, not a category; a string
+            # column whose batches are mostly distinct is free text or an id. Neither needs a table.
+            acc.drop_frequencies()
+
+    def finish(self, sources: Sequence[SourceInfo]) -> Statistics:
+        columns = tuple(acc.finish() for acc in self.accumulators)
+        return Statistics(num_rows=self.rows, columns=columns, sources=tuple(sources))
+
+
+# ------------------------------------------------------------------------------------------- public API
+
+
+def profile_frame(frame: pl.LazyFrame | pl.DataFrame, *, source: SourceInfo | None = None,
+                  observers: Sequence[BatchObserver] = (), progress: ProgressCallback | None = None,
+                  batch_rows: int = BATCH_ROWS, data_file: DataFile | None = None) -> Statistics:
+    """Statistics of one frame in one streaming scan.
+
+    Args:
+        frame: the data. A LazyFrame is streamed in batches of `batch_rows`.
+        source: how to describe the input in `Statistics.sources` (its row count is filled in).
+        observers: extra per-batch work done in the same scan (validate's row-level checks).
+        progress: called with the number of rows of each batch as it is processed.
+        batch_rows: rows per batch.
+        data_file: the file being read, so that a reader's failure names it.
+
+    Returns:
+        The Statistics of the frame.
+    """
+    lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+    try:
+        schema = lazy.collect_schema()
+        scan = _Scan(schema)
+        offset = 0
+        batches: Iterable[pl.DataFrame] = (
+            [frame] if isinstance(frame, pl.DataFrame) else lazy.collect_batches(chunk_size=batch_rows, maintain_order=True)
+        )
+        for batch in batches:
+            if isinstance(frame, pl.DataFrame) and batch.height > batch_rows:
+                parts: Iterable[pl.DataFrame] = batch.iter_slices(batch_rows)
+            else:
+                parts = (batch,)
+            for part in parts:
+                scan.add(part)
+                for observer in observers:
+                    observer.observe(part, offset)
+                offset += part.height
+                if progress is not None:
+                    progress(part.height)
+    except (InputError, UsageError):
+        raise
+    except pl.exceptions.PolarsError as exc:
+        if data_file is None:
+            raise InputError(f"cannot compute statistics: {str(exc).splitlines()[0]}") from None
+        raise read_error(exc, data_file) from None
+    except OSError as exc:
+        if data_file is None:
+            raise
+        raise read_error(exc, data_file) from None
+    info = replace(source, rows=scan.rows) if source is not None else SourceInfo("<memory>", "frame", scan.rows)
+    return scan.finish([info])
+
+
+def profile_dataset(dataset: Dataset, *, observers: Sequence[BatchObserver] = (),
+                    progress: ProgressCallback | None = None) -> Statistics:
+    """Statistics of every file of a Dataset: each file is profiled, then the results are merged."""
+    parts = []
+    for data_file, lazy in dataset.frames():
+        parts.append(profile_frame(lazy, source=SourceInfo(data_file.path, data_file.format, 0), observers=observers,
+                                   progress=progress, data_file=data_file))
+    statistics = merge(parts)
+    if statistics.num_rows == 0 and not dataset.options.allow_empty:
+        names = ", ".join(f.path for f in dataset.files)
+        raise InputError("the input has no rows (a header at most)", path=names,
+                         hint="check that the export that wrote it finished")
+    return statistics
+
+
+def profile(data: Any, options: ReadOptions | None = None, *, progress: ProgressCallback | None = None) -> Statistics:
+    """Statistics of DATA: a path (file, directory, glob), a list of paths, a saved statistics file, or an
+    in-memory polars/pandas/pyarrow table.
+
+    Example:
+        >>> import polars as pl, datacheck
+        >>> stats = datacheck.profile(pl.DataFrame({"x": [1, 2, None]}))
+        >>> stats.column("x").null_count
+        1
+    """
+    if isinstance(data, Statistics):
+        return data
+    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
+        data = [data]
+    if isinstance(data, (list, tuple)) and all(isinstance(p, str) or hasattr(p, "__fspath__") for p in data):
+        resolved = resolve([str(p) for p in data], options)
+        if isinstance(resolved, Statistics):
+            return resolved
+        return profile_dataset(resolved, progress=progress)
+    return profile_frame(frame_from_object(data), progress=progress)
+
+
+profile_sources = profile
+
+
+# ------------------------------------------------------------------------------------------------ merge
+
+
+def _accumulator_from(stats: ColumnStats) -> _Accumulator:
+    """Rebuild the mergeable state of a column from its saved statistics."""
+    acc = _Accumulator(name=stats.name, dtype=stats.dtype, kind=stats.kind,
+                       tracks_frequencies=stats.distinct is not None, count=stats.count, null_count=stats.null_count)
+    if stats.numeric is not None:
+        n = stats.numeric
+        acc.nan_count, acc.inf_count, acc.neg_inf_count = n.nan_count, n.inf_count, n.neg_inf_count
+        acc.zero_count, acc.negative_count = n.zero_count, n.negative_count
+        acc.integral = n.integral or stats.sketch.finite_count == 0
+        acc.finite_count, acc.m2 = stats.sketch.finite_count, stats.sketch.m2
+        acc.mean = n.mean if n.mean is not None else 0.0
+        acc.min, acc.max = n.min, n.max
+        acc.kll = sketches.kll_from_text(stats.sketch.kll) if stats.sketch.kll else None
+    if stats.lengths is not None:
+        acc.length_min, acc.length_max, acc.length_sum = stats.lengths.min, stats.lengths.max, stats.sketch.length_sum
+    if stats.distinct is not None:
+        exact = stats.distinct.exact and stats.frequencies is not None and stats.frequencies.error == 0
+        acc.overflowed = not exact
+        acc.table = stats.frequencies.as_mapping() if stats.frequencies is not None else None
+        acc.table_error = stats.frequencies.error if stats.frequencies is not None else 0
+        if stats.sketch.hll:
+            acc.hll, acc.hll_hash = sketches.hll_from_text(stats.sketch.hll), stats.sketch.hll_hash
+        elif not exact:
+            acc.hll_broken = stats.distinct.count
+    return acc
+
+
+def _merge_into(target: _Accumulator, other: _Accumulator) -> None:
+    if target.kind != other.kind:
+        raise UsageError(f"column {target.name!r} is {target.dtype} ({target.kind}) in one part and "
+                         f"{other.dtype} ({other.kind}) in another; statistics of different types do not merge",
+                         hint="cast the column to one type in every file")
+    if target.dtype != other.dtype:
+        target.dtype = "Float64" if target.kind == "numeric" else target.dtype
+    target.count += other.count
+    target.null_count += other.null_count
+    target.nan_count += other.nan_count
+    target.inf_count += other.inf_count
+    target.neg_inf_count += other.neg_inf_count
+    target.zero_count += other.zero_count
+    target.negative_count += other.negative_count
+    target.integral = target.integral and other.integral
+    target.add_moments(other.finite_count, other.mean, other.m2)
+    target.add_extremes(other.min, other.max)
+    target.add_kll(other.kll)
+    if other.length_min is not None or other.length_sum:
+        target.add_lengths(other.length_min, other.length_max, other.length_sum)
+    if target.tracks_frequencies or other.tracks_frequencies:
+        target.tracks_frequencies = True
+        if other.table is None:
+            target.drop_frequencies()
+        if not target.overflowed and other.overflowed and target.table is not None:
+            # Seed registers from the exact side before the sides meet.
+            target.add_counts([], 0) if False else None
+        _merge_distinct(target, other)
+
+
+def _merge_distinct(target: _Accumulator, other: _Accumulator) -> None:
+    # Make both sides carry registers whenever the result will not be exact.
+    def registers(acc: _Accumulator) -> None:
+        if acc.hll is None and acc.table is not None and not acc.overflowed:
+            acc.add_registers(sketches.hll_registers_of(pl.Series(sorted(acc.table), dtype=pl.String)), sketches.HLL_HASH)
+
+    if other.table is not None and target.table is not None:
+        other_counts = list(other.table.items())
+        if target.overflowed or other.overflowed or len(set(target.table) | set(other.table)) > FREQUENCY_CAPACITY:
+            registers(target)
+            registers(other)
+            target.overflowed = True
+        target.table, target.table_error = sketches.misra_gries_merge(target.table, target.table_error, other_counts,
+                                                                      other.table_error, FREQUENCY_CAPACITY)
+    else:
+        registers(target)
+        registers(other)
+        target.overflowed = True
+        target.drop_frequencies()
+    if target.overflowed:
+        target.add_registers(other.hll, other.hll_hash, other.hll_broken)
+
+
+def merge(parts: Sequence[Statistics]) -> Statistics:
+    """Statistics of the union of the datasets that `parts` describe.
+
+    Exact for counts, sums, min/max, mean and variance (up to floating-point rounding) and for frequency
+    tables that did not overflow; within the stated bounds for quantiles, histograms (KLL rank error),
+    distinct counts past FREQUENCY_CAPACITY (HLL) and overflowed frequency tables (Misra-Gries error).
+    A column missing from a part counts as null in all of that part's rows.
+
+    Example:
+        >>> merged = merge([profile(pl.DataFrame({"x": [1]})), profile(pl.DataFrame({"x": [2]}))])
+        >>> merged.column("x").numeric.mean
+        1.5
+    """
+    if not parts:
+        raise UsageError("nothing to merge")
+    if len(parts) == 1:
+        return parts[0]
+    order: list[str] = []
+    merged: dict[str, _Accumulator] = {}
+    total_rows = 0
+    sources: list[SourceInfo] = []
+    for part in parts:
+        for col in part.columns:
+            acc = _accumulator_from(col)
+            if col.name not in merged:
+                order.append(col.name)
+                # Rows of earlier parts that lacked this column are nulls of it.
+                acc.null_count += total_rows
+                merged[col.name] = acc
+            else:
+                _merge_into(merged[col.name], acc)
+        for name in order:
+            if part.column(name) is None:
+                merged[name].null_count += part.num_rows
+        total_rows += part.num_rows
+        sources.extend(part.sources)
+    columns = tuple(merged[name].finish() for name in order)
+    return Statistics(num_rows=total_rows, columns=columns, sources=tuple(sources))

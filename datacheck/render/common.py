@@ -1,0 +1,59 @@
+"""Formatting helpers shared by the renderers."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+from rich.console import Console, RenderableType
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(counts: Sequence[int]) -> str:
+    """A one-line bar chart of counts (empty buckets show as spaces)."""
+    top = max(counts, default=0)
+    if top <= 0:
+        return ""
+    return "".join(" " if c == 0 else SPARK_BARS[min(len(SPARK_BARS) - 1, int(c / top * (len(SPARK_BARS) - 1) + 0.5))] for c in counts)
+
+
+def number(value: float | int | None, digits: int = 4) -> str:
+    """A number for people: integers as integers, others to `digits` significant digits."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
+        return f"{int(value):,}"
+    if not math.isfinite(value):
+        return str(value)
+    if 1000 <= abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
+
+
+def percent(fraction: float) -> str:
+    if fraction == 0:
+        return "0%"
+    if fraction < 0.001:
+        return "<0.1%"
+    return f"{fraction * 100:.1f}%"
+
+
+def render_to_text(renderable: RenderableType, width: int = 120, color: bool = False) -> str:
+    """Render a rich renderable to plain text (deterministic: fixed width, no colour unless asked)."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system="standard" if color else None, force_terminal=color,
+                      highlight=False, soft_wrap=False, legacy_windows=False)
+    console.print(renderable)
+    return buffer.getvalue()
+
+
+def md_escape(text: str) -> str:
+    """Escape a data value for a Markdown table cell: no HTML, no table breaks, no emphasis."""
+    text = str(text).replace("\\", "\\\\")
+    for ch in "|*_`[]<>#":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\r", " ").replace("\n", " ")

@@ -1,0 +1,489 @@
+"""DATA -> something we can scan: files, directories, globs, saved statistics files and in-memory frames.
+
+This is the edge where bytes come in. It knows file formats, CSV options and how to turn a reader's
+failure into a `InputError` that names the file (and the line, where one can be found). The core
+(`profile`, `infer`, `validate`, `drift`) never opens a file itself.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import glob as globmod
+import gzip
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import polars as pl
+
+from datacheck.errors import InputError, SchemaFileError
+from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
+
+#: Extension -> format. Compression suffixes (.gz, .zst) are stripped first.
+FORMAT_BY_EXTENSION = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "csv",
+    ".data": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".json": "json",
+    ".arrow": "ipc",
+    ".feather": "ipc",
+    ".ipc": "ipc",
+}
+FORMATS = ("csv", "tsv", "parquet", "ndjson", "json", "ipc")
+COMPRESSIONS = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+#: Rows polars looks at to guess CSV column types; on a late surprise we retry with the whole file.
+CSV_INFER_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read DATA.
+
+    Fields:
+        input_format: force a format (csv, tsv, parquet, ndjson, json, ipc) instead of guessing by extension.
+        delimiter: CSV field separator; default ',' (tab for .tsv).
+        encoding: text encoding of CSV/JSON: utf8 (default), utf8-lossy, or any Python codec name
+            (latin1, cp1252, utf16, ...), which is decoded in memory.
+        null_values: CSV cell texts that mean missing, besides the empty cell.
+        has_header: the first CSV row names the columns.
+        allow_empty: accept inputs with a header but no rows (validate reports them as `empty_dataset`).
+    """
+
+    input_format: str | None = None
+    delimiter: str | None = None
+    encoding: str = "utf8"
+    null_values: tuple[str, ...] = ()
+    has_header: bool = True
+    allow_empty: bool = False
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file of DATA with its format and compression."""
+
+    path: str
+    format: str
+    compression: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """DATA resolved to files, ready to scan. `frames()` yields one LazyFrame per file."""
+
+    files: tuple[DataFile, ...]
+    options: ReadOptions = field(default_factory=ReadOptions)
+
+    def frames(self) -> Iterable[tuple[DataFile, pl.LazyFrame]]:
+        for data_file in self.files:
+            yield data_file, scan_file(data_file, self.options)
+
+
+# --------------------------------------------------------------------------------------------- resolving
+
+
+def resolve(paths: Iterable[str | os.PathLike[str]], options: ReadOptions | None = None) -> Dataset | Statistics:
+    """Resolve DATA arguments to a Dataset, or to Statistics when DATA is one saved statistics file.
+
+    Args:
+        paths: files, directories (read recursively; hive-partitioned Parquet included) and glob patterns.
+        options: how to read them.
+
+    Returns:
+        A Dataset of the matched files in sorted order, or the loaded Statistics.
+
+    Raises:
+        InputError: a path does not exist, a glob matches nothing, a directory holds no data files,
+            or the format cannot be told from the extension.
+
+    Example:
+        >>> resolve(["sample_data/loans_train.csv"]).files[0].format
+        'csv'
+    """
+    options = options or ReadOptions()
+    paths = [str(p) for p in paths]
+    if not paths:
+        raise InputError("no DATA given", hint="pass a file, a directory or a glob, e.g. data/*.parquet")
+    if len(paths) == 1 and is_statistics_file(paths[0]):
+        return load_statistics(paths[0])
+    files: list[DataFile] = []
+    for raw in paths:
+        for path in _expand(raw, options):
+            files.append(_data_file(path, options))
+    seen: set[str] = set()
+    unique = [f for f in files if not (f.path in seen or seen.add(f.path))]
+    return Dataset(tuple(unique), options)
+
+
+def _expand(raw: str, options: ReadOptions) -> list[str]:
+    if any(ch in raw for ch in "*?["):
+        matches = sorted(p for p in globmod.glob(raw, recursive=True) if os.path.isfile(p))
+        if not matches:
+            raise InputError(f"the pattern {raw!r} matches no file", hint="check the pattern, and quote it so the shell does not expand it")
+        return matches
+    if os.path.isdir(raw):
+        if not os.access(raw, os.R_OK | os.X_OK):
+            raise InputError("cannot read this directory: permission denied", path=raw)
+        found = []
+        for root, dirs, names in os.walk(raw):
+            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+            for name in sorted(names):
+                if name.startswith((".", "_")):
+                    continue
+                if options.input_format or _guess_format(name) is not None:
+                    found.append(os.path.join(root, name))
+        if not found:
+            raise InputError("the directory holds no data files", path=raw,
+                             hint=f"supported extensions: {', '.join(sorted(FORMAT_BY_EXTENSION))} (optionally .gz/.zst)")
+        formats = {_guess_format(p) for p in found} if not options.input_format else {options.input_format}
+        if len(formats) > 1:
+            listing = ", ".join(sorted(f or "?" for f in formats))
+            raise InputError(f"the directory mixes data formats ({listing})", path=raw,
+                             hint="point DATA at one format, e.g. 'DIR/**/*.parquet'")
+        return found
+    if not os.path.exists(raw):
+        raise InputError("no such file or directory", path=raw, hint="check the path")
+    return [raw]
+
+
+def _guess_format(path: str) -> str | None:
+    lower = path.lower()
+    for suffix in COMPRESSIONS:
+        if lower.endswith(suffix):
+            lower = lower[: -len(suffix)]
+            break
+    return FORMAT_BY_EXTENSION.get(os.path.splitext(lower)[1])
+
+
+def _data_file(path: str, options: ReadOptions) -> DataFile:
+    compression = next((c for s, c in COMPRESSIONS.items() if path.lower().endswith(s)), None)
+    fmt = options.input_format or _guess_format(path)
+    if fmt is None:
+        raise InputError("cannot tell the file format from the extension", path=path,
+                         hint="rename the file or pass --input-format csv|tsv|parquet|ndjson|json|ipc")
+    if fmt not in FORMATS:
+        raise InputError(f"unknown input format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    if not os.access(path, os.R_OK):
+        raise InputError("cannot read this file: permission denied", path=path)
+    if os.path.getsize(path) == 0:
+        raise InputError("the file is empty (0 bytes)", path=path, hint="check that the export that wrote it finished")
+    return DataFile(path, fmt, compression)
+
+
+# --------------------------------------------------------------------------------------- statistics files
+
+
+def is_statistics_file(path: str) -> bool:
+    """True when `path` is a JSON file that declares itself datacheck statistics."""
+    if not path.lower().endswith(".json") or not os.path.isfile(path):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return b'"format"' in head and STATISTICS_FORMAT.encode() in head
+
+
+def load_statistics(path: str | os.PathLike[str]) -> Statistics:
+    """Load a statistics file written by `datacheck stats -o`, checked against schemas/statistics.schema.json.
+
+    Raises:
+        SchemaFileError: the file is not JSON, is not datacheck statistics, has an unknown version,
+            or breaks the JSON Schema (every error is listed with its JSON path).
+    """
+    from datacheck.jsonschemas import schema_errors
+
+    path = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the statistics file: {exc}", path=path) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaFileError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
+    if not isinstance(document, dict) or document.get("format") != STATISTICS_FORMAT:
+        raise SchemaFileError(f"not a datacheck statistics file (expected \"format\": \"{STATISTICS_FORMAT}\")", path=path,
+                              hint="create one with 'datacheck stats DATA -o stats.json'")
+    version = document.get("version")
+    if not isinstance(version, int) or version > STATISTICS_VERSION:
+        raise SchemaFileError(f"statistics version {version!r} is newer than this datacheck understands ({STATISTICS_VERSION})",
+                              path=path, hint="upgrade datacheck: pip install -U datacheck")
+    errors = schema_errors(document, "statistics")
+    if errors:
+        listing = "; ".join(f"{where}: {message}" for where, message in errors[:10])
+        raise SchemaFileError(f"breaks schemas/statistics.schema.json: {listing}", path=path)
+    return Statistics.from_dict(document)
+
+
+# ----------------------------------------------------------------------------------------------- reading
+
+
+def scan_file(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
+    """A LazyFrame over one file. Formats that polars scans lazily are streamed; the rest are read in memory."""
+    path, fmt = data_file.path, data_file.format
+    try:
+        if fmt == "parquet":
+            return pl.scan_parquet(path)
+        if fmt == "ipc":
+            return pl.scan_ipc(path)
+        if fmt == "ndjson":
+            if data_file.compression or options.encoding not in ("utf8", "utf-8"):
+                return pl.read_ndjson(io.BytesIO(_decoded_bytes(data_file, options))).lazy()
+            return pl.scan_ndjson(path, infer_schema_length=CSV_INFER_ROWS)
+        if fmt == "json":
+            return _read_json(data_file, options).lazy()
+        return _scan_csv(data_file, options)
+    except InputError:
+        raise
+    except Exception as exc:  # polars raises many exception types for unreadable files
+        raise read_error(exc, data_file) from None
+
+
+def _csv_kwargs(data_file: DataFile, options: ReadOptions) -> dict[str, Any]:
+    separator = options.delimiter or ("\t" if data_file.format == "tsv" else ",")
+    if separator == "\\t":
+        separator = "\t"
+    if len(separator) != 1:
+        raise InputError(f"the delimiter must be one character, got {separator!r}", hint="e.g. --delimiter ';'")
+    return {
+        "separator": separator,
+        "has_header": options.has_header,
+        "null_values": list(options.null_values) or None,
+        "try_parse_dates": True,
+        "infer_schema_length": CSV_INFER_ROWS,
+    }
+
+
+def _scan_csv(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
+    kwargs = _csv_kwargs(data_file, options)
+    native = options.encoding.lower().replace("-", "") in ("utf8", "utf8lossy")
+    if data_file.compression or not native:
+        data = _decoded_bytes(data_file, options)
+        _check_text(data, data_file, options)
+        _check_header(data, data_file, kwargs)
+        return pl.read_csv(io.BytesIO(data), **kwargs).lazy()
+    with open(data_file.path, "rb") as handle:
+        head = handle.read(1 << 16)
+    _check_text(head, data_file, options)
+    _check_header(head, data_file, kwargs)
+    encoding = "utf8-lossy" if options.encoding.lower().replace("-", "") == "utf8lossy" else "utf8"
+    return pl.scan_csv(data_file.path, encoding=encoding, **kwargs)
+
+
+def _decoded_bytes(data_file: DataFile, options: ReadOptions) -> bytes:
+    """The file's bytes, decompressed and re-encoded as UTF-8 (for compressed or non-UTF-8 input)."""
+    path = data_file.path
+    try:
+        if data_file.compression == "gzip":
+            with gzip.open(path, "rb") as handle:
+                raw = handle.read()
+        elif data_file.compression == "zstd":
+            import zstandard  # type: ignore[import-not-found]
+
+            with open(path, "rb") as handle:
+                raw = zstandard.ZstdDecompressor().stream_reader(handle).read()
+        else:
+            raw = Path(path).read_bytes()
+    except ImportError:
+        raw = _zstd_via_pyarrow(path)
+    except (EOFError, OSError, gzip.BadGzipFile) as exc:
+        raise InputError(f"cannot decompress the file ({exc}); it is truncated or not {data_file.compression}", path=path,
+                         hint="check that the upload or export that wrote it finished") from None
+    encoding = options.encoding.lower().replace("-", "")
+    if encoding in ("utf8", "utf8lossy"):
+        return raw
+    try:
+        codecs.lookup(options.encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {options.encoding!r}", hint="use a Python codec name such as latin1, cp1252, utf16") from None
+    try:
+        return raw.decode(options.encoding).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"cannot decode the file as {options.encoding}", path=path, line=line,
+                         hint="pass the file's real encoding with --encoding") from None
+
+
+def _zstd_via_pyarrow(path: str) -> bytes:
+    import pyarrow as pa
+
+    try:
+        with pa.input_stream(path, compression="zstd") as stream:
+            return stream.read()
+    except Exception as exc:  # pyarrow raises OSError/ArrowInvalid for a truncated frame
+        raise InputError(f"cannot decompress the file ({exc}); it is truncated or not zstd", path=path) from None
+
+
+def _check_text(head: bytes, data_file: DataFile, options: ReadOptions) -> None:
+    """Catch the encodings polars would misread, before it reads them."""
+    encoding = options.encoding.lower().replace("-", "")
+    if encoding in ("utf8", "utf8lossy"):
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00"):
+            raise InputError("the file is UTF-16 text", path=data_file.path, hint="pass --encoding utf16")
+        if encoding == "utf8":
+            try:
+                head.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.start < len(head) - 4:  # not just a character cut by the end of the sample
+                    line = head[: exc.start].count(b"\n") + 1
+                    raise InputError("the file is not valid UTF-8", path=data_file.path, line=line,
+                                     hint="pass its encoding, e.g. --encoding latin1 (or utf8-lossy to replace bad bytes)") from None
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        line = head[:nul].count(b"\n") + 1
+        raise InputError("the file contains NUL bytes; it is binary, not text", path=data_file.path, line=line,
+                         hint="check the file; if it is Parquet/Arrow, give it the right extension or --input-format")
+
+
+def _check_header(head: bytes, data_file: DataFile, kwargs: dict[str, Any]) -> None:
+    """Duplicate or empty column names: polars would rename them silently; we say so instead."""
+    if not kwargs["has_header"]:
+        return
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    first_line = next(csv.reader(io.StringIO(text), delimiter=kwargs["separator"]), None)
+    if not first_line:
+        raise InputError("the file has no header line", path=data_file.path, line=1)
+    seen: dict[str, int] = {}
+    for position, name in enumerate(first_line, start=1):
+        if name.strip() == "" and len(first_line) > 1:
+            raise InputError(f"column {position} has an empty name", path=data_file.path, line=1, column=position,
+                             hint="name every column in the header, or pass --no-header")
+        if name in seen:
+            raise InputError(f"duplicate column name {name!r} (columns {seen[name]} and {position})",
+                             path=data_file.path, line=1, column=position, hint="rename one of them in the header")
+        seen[name] = position
+
+
+def _read_json(data_file: DataFile, options: ReadOptions) -> pl.DataFrame:
+    data = _decoded_bytes(data_file, options)
+    try:
+        document = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", path=data_file.path, line=exc.lineno, column=exc.colno) from None
+    if isinstance(document, dict):
+        # {"col": [values...]} or {"data": [records...]}
+        records = next((v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
+        document = records if records is not None else document
+    if isinstance(document, list) and not all(isinstance(r, dict) for r in document):
+        raise InputError("JSON input must be a list of objects (one per row)", path=data_file.path,
+                         hint="for one object per line, name the file .jsonl or pass --input-format ndjson")
+    try:
+        return pl.DataFrame(document, infer_schema_length=None)
+    except Exception as exc:
+        raise InputError(f"cannot turn the JSON into a table: {_first_line(exc)}", path=data_file.path,
+                         hint="each field must hold one type across rows") from None
+
+
+# ------------------------------------------------------------------------------------------ read errors
+
+
+_OFFSET = re.compile(r"offset in the file is (\d+) bytes")
+
+
+def read_error(exc: BaseException, data_file: DataFile) -> InputError:
+    """Translate a reader's exception (raised while scanning `data_file`) into an InputError with a line number."""
+    message = str(exc)
+    path = data_file.path
+    if isinstance(exc, InputError):
+        return exc
+    if isinstance(exc, FileNotFoundError):
+        return InputError("no such file", path=path)
+    if isinstance(exc, PermissionError):
+        return InputError("cannot read this file: permission denied", path=path)
+    if data_file.format in ("csv", "tsv"):
+        line = _csv_problem_line(data_file)
+        if "more fields than" in message or "fewer fields" in message or (line and line[1] == "fields"):
+            where = line[0] if line else None
+            return InputError("malformed CSV: a row has a different number of fields than the header", path=path, line=where,
+                              hint="fix the row, or check --delimiter (quote fields that contain the delimiter)")
+        if line and line[1] == "quote":
+            return InputError("malformed CSV: a quoted field is never closed", path=path, line=line[0],
+                              hint="close the quote, or escape quotes inside fields by doubling them")
+        if "invalid utf-8" in message.lower() or "utf8" in message.lower():
+            return InputError("the file is not valid UTF-8", path=path,
+                              hint="pass its encoding, e.g. --encoding latin1 (or utf8-lossy)")
+        match = _OFFSET.search(message)
+        if "could not parse" in message:
+            line_no = _line_at_offset(path, int(match.group(1))) if match and not data_file.compression else None
+            return InputError(f"malformed CSV: {_first_line(exc)}", path=path, line=line_no,
+                              hint="a column changes type part-way through; add the odd value with --null-value, or fix the data")
+    if data_file.format == "parquet" or "parquet" in message.lower():
+        return InputError(f"not a readable Parquet file ({_first_line(exc)}); it may be truncated or corrupt", path=path,
+                          hint="rewrite the file, or check that the upload finished")
+    if data_file.format == "ipc":
+        return InputError(f"not a readable Arrow IPC file ({_first_line(exc)})", path=path)
+    if data_file.format == "ndjson":
+        return InputError(f"not valid NDJSON ({_first_line(exc)})", path=path, hint="each line must be one JSON object")
+    return InputError(f"cannot read the file: {_first_line(exc)}", path=path)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _line_at_offset(path: str, offset: int) -> int | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(offset).count(b"\n") + 1
+    except OSError:
+        return None
+
+
+def _csv_problem_line(data_file: DataFile) -> tuple[int, str] | None:
+    """Find the first line of a CSV whose field count differs from the header's, or an unclosed quote.
+
+    Runs only after polars failed, so its cost does not matter.
+    """
+    if data_file.compression:
+        return None
+    separator = ","
+    if data_file.format == "tsv":
+        separator = "\t"
+    try:
+        with open(data_file.path, newline="", encoding="utf-8", errors="replace") as handle:
+            reader = csv.reader(handle, delimiter=separator, strict=True)
+            expected = None
+            for row in reader:
+                if expected is None:
+                    expected = len(row)
+                elif row and len(row) != expected:
+                    return reader.line_num, "fields"
+    except csv.Error:
+        return reader.line_num, "quote"
+    except OSError:
+        return None
+    return None
+
+
+# ------------------------------------------------------------------------------------ in-memory frames
+
+
+def frame_from_object(data: Any) -> pl.LazyFrame:
+    """A LazyFrame from a polars DataFrame/LazyFrame, a pandas DataFrame, or a pyarrow Table/RecordBatch."""
+    if isinstance(data, pl.LazyFrame):
+        return data
+    if isinstance(data, pl.DataFrame):
+        return data.lazy()
+    module = type(data).__module__
+    if module.startswith("pandas"):
+        return pl.from_pandas(data).lazy()
+    if module.startswith("pyarrow"):
+        frame = pl.from_arrow(data)
+        return (frame if isinstance(frame, pl.DataFrame) else frame.to_frame()).lazy()
+    raise InputError(f"cannot profile an object of type {type(data).__name__}",
+                     hint="pass a path, a polars/pandas DataFrame or a pyarrow Table")
