@@ -178,7 +178,12 @@ class _Rules:
             return self.with_drift(_replace(base, range=rng), None)
         if self.is_light_tailed(col) and not is_fraction:
             span = hi - lo
-            low, high = lo - span, hi + span
+            # Rounded outward to three significant digits of the span, so that a reviewer reads 135.5, not
+            # 135.50000000000003; rounding outward only widens the bound.
+            step = 10.0 ** (math.floor(math.log10(span)) - 2)
+            low = math.floor((lo - span) / step + 1e-9) * step
+            high = math.ceil((hi + span) / step - 1e-9) * step
+            low, high = round(low, 12), round(high, 12)
             hard_min = low if hard_min is None else max(hard_min, low)
             hard_max = high if hard_max is None else min(hard_max, high)
         as_int = base.type == "integer"
