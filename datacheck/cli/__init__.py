@@ -11,5 +11,7 @@ from datacheck.cli.common import app, main
 
 # Importing a command module registers its command on `app`.
 from datacheck.cli import stats_cmd  # noqa: E402,F401
+from datacheck.cli import infer_cmd  # noqa: E402,F401
+from datacheck.cli import schema_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main"]
