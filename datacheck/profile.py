@@ -422,8 +422,9 @@ class _Scan:
             values = values.drop_nulls()
         if acc.kll is None:
             acc.kll = sketches.new_kll()
-        # The sketch takes a writable, contiguous float64 array only.
-        acc.kll.update(np.array(values.cast(pl.Float64).to_numpy(), dtype=np.float64, copy=True, order="C"))
+        # polars sorts in parallel; the summary then only picks evenly spaced order statistics.
+        ordered = values.cast(pl.Float64).sort().to_numpy()
+        acc.kll.merge(sketches.QuantileSketch.from_sorted(ordered))
 
     def _add_frequencies(self, acc: _Accumulator, series: pl.Series, present: int) -> None:
         if acc.table is None:

@@ -1,4 +1,4 @@
-"""Mergeable summaries used by the profile engine: HyperLogLog, Misra-Gries and KLL (via Apache DataSketches).
+"""Mergeable summaries used by the profile engine: a quantile summary, HyperLogLog and Misra-Gries.
 
 Each one has a bounded size, merges with another of its kind, and round-trips through text so that it can
 live in a statistics file. The bounds quoted here are the ones the README's statistics reference states.
@@ -11,31 +11,188 @@ import math
 import zlib
 from collections.abc import Iterable, Mapping
 
-import datasketches
 import numpy as np
 import polars as pl
 
-# ----------------------------------------------------------------------------------------------- KLL
+# ------------------------------------------------------------------------------------- quantile summary
 
-#: KLL accuracy parameter. k=400 gives a normalized rank error of about 0.7% (99% confidence), ~10 KB a column.
-KLL_K = 400
-
-
-def new_kll() -> datasketches.kll_doubles_sketch:
-    return datasketches.kll_doubles_sketch(KLL_K)
-
-
-def kll_to_text(sketch: datasketches.kll_doubles_sketch) -> str:
-    return base64.b64encode(sketch.serialize()).decode("ascii")
+#: Items a quantile summary keeps in a statistics file. Each compression to this size adds at most
+#: total / (2 * capacity) to the absolute rank error, i.e. 0.05% of the values.
+QUANTILE_CAPACITY = 1024
+#: Items kept while scanning, so that the many merges of a long scan compress rarely.
+QUANTILE_SCAN_CAPACITY = 4096
 
 
-def kll_from_text(text: str) -> datasketches.kll_doubles_sketch:
-    return datasketches.kll_doubles_sketch.deserialize(base64.b64decode(text))
+class QuantileSketch:
+    """A deterministic, mergeable quantile summary with a tracked rank-error bound.
+
+    The summary is a sorted list of (value, weight) items: each item stands for `weight` input values that
+    lie next to each other in sorted order, and `value` is their median. The estimated rank of x (values
+    <= x) is the weight of the items <= x. `error` is a proven bound on how far that estimate is from the
+    true rank, for every x:
+
+    - a run of equal values is one exact item, so a column with few distinct values is summarised exactly;
+    - collapsing a group of neighbouring items of total weight G into its weighted median moves any rank
+      estimate by at most G / 2, so each compression adds (largest collapsed group) / 2 to `error`;
+    - merging two summaries adds their errors.
+
+    Unlike a randomized KLL sketch, the same input in the same order gives the same bytes, which keeps
+    datacheck's output deterministic. The method names follow Apache DataSketches' KLL sketch.
+    """
+
+    __slots__ = ("values", "weights", "error")
+
+    def __init__(self, values: np.ndarray | None = None, weights: np.ndarray | None = None, error: float = 0.0) -> None:
+        self.values = np.empty(0, dtype=np.float64) if values is None else values
+        self.weights = np.empty(0, dtype=np.int64) if weights is None else weights
+        self.error = float(error)
+
+    # -- building -------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_values(cls, values: np.ndarray, capacity: int = QUANTILE_SCAN_CAPACITY) -> QuantileSketch:
+        """Summarise finite values (any order)."""
+        ordered = np.sort(np.asarray(values, dtype=np.float64), kind="stable")
+        return cls.from_sorted(ordered, capacity)
+
+    @classmethod
+    def from_sorted(cls, ordered: np.ndarray, capacity: int = QUANTILE_SCAN_CAPACITY) -> QuantileSketch:
+        if ordered.size == 0:
+            return cls()
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        counts = np.diff(np.append(starts, ordered.size))
+        sketch = cls(ordered[starts].copy(), counts.astype(np.int64), 0.0)
+        sketch.compress(capacity)
+        return sketch
+
+    def update(self, values: np.ndarray) -> None:
+        """Add values (DataSketches-style name)."""
+        self.merge(QuantileSketch.from_values(values))
+
+    def merge(self, other: QuantileSketch, capacity: int = QUANTILE_SCAN_CAPACITY) -> None:
+        """Merge `other` into this summary (errors add)."""
+        if other.weights.size == 0:
+            return
+        values = np.concatenate((self.values, other.values))
+        weights = np.concatenate((self.weights, other.weights))
+        order = np.argsort(values, kind="stable")
+        values, weights = values[order], weights[order]
+        # Equal values from the two sides become one item: exact, no error.
+        starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+        self.values = values[starts]
+        self.weights = np.add.reduceat(weights, starts)
+        self.error += other.error
+        if self.values.size > 2 * capacity:
+            self.compress(capacity)
+
+    def compress(self, capacity: int) -> None:
+        """Collapse neighbouring items into at most about `capacity` groups of similar weight."""
+        if self.values.size <= capacity:
+            return
+        total = int(self.weights.sum())
+        target = total / capacity
+        before = np.cumsum(self.weights) - self.weights
+        group = np.floor(before / target).astype(np.int64)
+        starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+        ends = np.append(starts[1:], group.size)
+        group_weight = np.add.reduceat(self.weights, starts)
+        # Representative: the weighted median item of each group.
+        within = np.cumsum(self.weights) - np.repeat(before[starts], ends - starts)
+        half = np.repeat(group_weight, ends - starts) / 2.0
+        is_median_or_later = within >= half
+        positions = np.arange(group.size)
+        candidates = np.where(is_median_or_later, positions, group.size)
+        median_index = np.minimum.reduceat(candidates, starts)
+        multi = (ends - starts) > 1
+        if multi.any():
+            self.error += float(group_weight[multi].max()) / 2.0
+        self.values = self.values[median_index]
+        self.weights = group_weight.astype(np.int64)
+
+    # -- queries (DataSketches KLL names) -------------------------------------------------------------
+
+    def get_n(self) -> int:
+        return int(self.weights.sum())
+
+    def is_empty(self) -> bool:
+        return self.weights.size == 0
+
+    def is_estimation_mode(self) -> bool:
+        return self.error > 0
+
+    def normalized_rank_error(self, pmf: bool = False) -> float:
+        """The proven bound on |estimated rank - true rank| / n (twice that for a bucket's mass when pmf)."""
+        n = self.get_n()
+        if n == 0:
+            return 0.0
+        return min(1.0, (2.0 if pmf else 1.0) * self.error / n)
+
+    def get_min_value(self) -> float:
+        return float(self.values[0])
+
+    def get_max_value(self) -> float:
+        return float(self.values[-1])
+
+    def get_rank(self, value: float, inclusive: bool = True) -> float:
+        """Estimated fraction of values <= value (< value when not inclusive)."""
+        side = "right" if inclusive else "left"
+        position = np.searchsorted(self.values, value, side=side)
+        return float(self.weights[:position].sum()) / self.get_n()
+
+    def get_cdf(self, split_points: Iterable[float], inclusive: bool = True) -> list[float]:
+        """Estimated CDF at each split point, then 1.0 (as DataSketches returns it)."""
+        cumulative = np.concatenate(([0], np.cumsum(self.weights))) / self.get_n()
+        side = "right" if inclusive else "left"
+        positions = np.searchsorted(self.values, np.asarray(list(split_points), dtype=np.float64), side=side)
+        return [float(x) for x in cumulative[positions]] + [1.0]
+
+    def get_quantile(self, rank: float, inclusive: bool = True) -> float:
+        """The smallest stored value whose estimated rank is >= rank (> rank when not inclusive)."""
+        return self.get_quantiles([rank], inclusive)[0]
+
+    def get_quantiles(self, ranks: Iterable[float], inclusive: bool = True) -> list[float]:
+        cumulative = np.cumsum(self.weights)
+        targets = np.asarray(list(ranks), dtype=np.float64) * cumulative[-1]
+        side = "left" if inclusive else "right"
+        positions = np.minimum(np.searchsorted(cumulative, targets - 1e-9 * cumulative[-1] if inclusive else targets, side=side),
+                               self.values.size - 1)
+        return [float(self.values[i]) for i in positions]
+
+    # -- text -----------------------------------------------------------------------------------------
+
+    def to_text(self, capacity: int = QUANTILE_CAPACITY) -> str:
+        """Compress to `capacity` items and serialize: base64(zlib(error, n, values, weights))."""
+        self.compress(capacity)
+        header = np.array([self.error, float(self.values.size)], dtype=np.float64)
+        payload = header.tobytes() + self.values.astype("<f8").tobytes() + self.weights.astype("<i8").tobytes()
+        return base64.b64encode(zlib.compress(payload, 6)).decode("ascii")
+
+    @classmethod
+    def from_text(cls, text: str) -> QuantileSketch:
+        payload = zlib.decompress(base64.b64decode(text))
+        error, size = np.frombuffer(payload[:16], dtype="<f8")
+        size = int(size)
+        values = np.frombuffer(payload[16 : 16 + 8 * size], dtype="<f8").astype(np.float64)
+        weights = np.frombuffer(payload[16 + 8 * size : 16 + 16 * size], dtype="<i8").astype(np.int64)
+        return cls(values, weights, float(error))
 
 
-def kll_rank_error(sketch: datasketches.kll_doubles_sketch) -> float:
-    """0 while the sketch still holds every value (exact), else its normalized rank error."""
-    return float(sketch.normalized_rank_error(False)) if sketch.is_estimation_mode() else 0.0
+def new_kll() -> QuantileSketch:
+    """An empty quantile summary (kept under its old name for callers that build one)."""
+    return QuantileSketch()
+
+
+def kll_to_text(sketch: QuantileSketch) -> str:
+    return sketch.to_text()
+
+
+def kll_from_text(text: str) -> QuantileSketch:
+    return QuantileSketch.from_text(text)
+
+
+def kll_rank_error(sketch: QuantileSketch) -> float:
+    """0 while the summary is exact, else its proven normalized rank error."""
+    return sketch.normalized_rank_error(False)
 
 
 # ----------------------------------------------------------------------------------------- HyperLogLog

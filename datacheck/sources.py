@@ -42,8 +42,10 @@ FORMAT_BY_EXTENSION = {
 }
 FORMATS = ("csv", "tsv", "parquet", "ndjson", "json", "ipc")
 COMPRESSIONS = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
-#: Rows polars looks at to guess CSV column types; on a late surprise we retry with the whole file.
+#: Rows polars looks at to guess the column types of a large CSV. Files up to CSV_FULL_INFERENCE_BYTES are
+#: read whole for type inference: a column empty in its first rows would otherwise be typed as text.
 CSV_INFER_ROWS = 10_000
+CSV_FULL_INFERENCE_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,7 @@ def scan_file(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
         raise read_error(exc, data_file) from None
 
 
-def _csv_kwargs(data_file: DataFile, options: ReadOptions) -> dict[str, Any]:
+def _csv_kwargs(data_file: DataFile, options: ReadOptions, size: int | None = None) -> dict[str, Any]:
     separator = options.delimiter or ("\t" if data_file.format == "tsv" else ",")
     if separator == "\\t":
         separator = "\t"
@@ -264,12 +266,12 @@ def _csv_kwargs(data_file: DataFile, options: ReadOptions) -> dict[str, Any]:
         "has_header": options.has_header,
         "null_values": list(options.null_values) or None,
         "try_parse_dates": True,
-        "infer_schema_length": CSV_INFER_ROWS,
+        "infer_schema_length": None if size is not None and size <= CSV_FULL_INFERENCE_BYTES else CSV_INFER_ROWS,
     }
 
 
 def _scan_csv(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
-    kwargs = _csv_kwargs(data_file, options)
+    kwargs = _csv_kwargs(data_file, options, os.path.getsize(data_file.path))
     native = options.encoding.lower().replace("-", "") in ("utf8", "utf8lossy")
     if data_file.compression or not native:
         data = _decoded_bytes(data_file, options)

@@ -50,7 +50,7 @@ InputFormatOpt = Annotated[Optional[str], typer.Option("--input-format", help="O
 DelimiterOpt = Annotated[Optional[str], typer.Option("--delimiter", help="CSV field separator (default: ',' for .csv, tab for .tsv).")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of CSV/JSON input: utf8, utf8-lossy, latin1, utf16, ...")]
 NullValuesOpt = Annotated[Optional[list[str]], typer.Option("--null-value", help="A CSV cell text that means missing (repeatable), e.g. --null-value NA --null-value '?'.")]
-NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="The CSV has no header row; columns are named column_1, column_2, ...")]
+NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="The CSV has no header row; columns are named column_0, column_1, ...")]
 
 
 def fail(exc: DatacheckError) -> typer.Exit:

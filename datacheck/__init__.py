@@ -1,0 +1,57 @@
+"""datacheck: fast data validation for ML pipelines.
+
+The Python API is the same library the command line wraps:
+
+    >>> import datacheck
+    >>> stats = datacheck.profile("sample_data/loans_train.csv")       # Statistics
+    >>> schema = datacheck.infer_schema(stats)                         # Schema
+    >>> report = datacheck.validate("sample_data/loans_clean.csv", schema)
+    >>> drift = datacheck.drift("sample_data/loans_train.csv", "sample_data/loans_drifted.csv")
+
+The functions `profile`, `validate` and `drift` share their names with the modules that define them, so
+they are imported here eagerly: importing a submodule would otherwise replace the function attribute with
+the module. Everything else is imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "profile": "datacheck.profile",
+    "merge": "datacheck.profile",
+    "Statistics": "datacheck.statistics",
+    "ColumnStats": "datacheck.statistics",
+    "ReadOptions": "datacheck.sources",
+    "load_statistics": "datacheck.sources",
+    "Schema": "datacheck.schema",
+    "infer_schema": "datacheck.infer",
+    "validate": "datacheck.validate",
+    "Report": "datacheck.validate",
+    "drift": "datacheck.drift",
+    "DriftReport": "datacheck.drift",
+    "DatacheckError": "datacheck.errors",
+    "InputError": "datacheck.errors",
+    "SchemaFileError": "datacheck.errors",
+    "UsageError": "datacheck.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+from datacheck.profile import merge, profile  # noqa: E402  (see the module docstring)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'datacheck' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)
