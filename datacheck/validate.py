@@ -148,8 +148,8 @@ _ENTRIES = (
     Anomaly("distribution_drift", "warning", "drift", "Distribution drift",
             "Against the --baseline, the column's drift metric passes its threshold. Error when the column's "
             "schema sets a `drift` check (an explicit contract), warning otherwise.",
-            "if the new distribution is expected, raise columns[{column}].drift.threshold above {value} or "
-            "validate against a newer baseline"),
+            "if the new distribution is expected, set columns[{column}].drift to "
+            "{{\"method\": \"{method}\", \"threshold\": {value}}}, or validate against a newer baseline"),
 )
 
 #: code -> Anomaly, in documentation order.
@@ -895,19 +895,29 @@ class _Validator:
         if self.stats.num_rows == 0 or self.baseline is None or self.baseline.num_rows == 0:
             return
         result = compute_drift(self.baseline, self.stats, schema=self.schema, env=self.env)
-        for item in getattr(result, "columns", ()):
+        for item in result.columns:
             spec = self.schema.column(item.column)
-            if spec is None:
-                continue
+            if spec is None or item.status != "compared":
+                continue  # missing, new and retyped columns are reported by the presence and type checks
             self.ran(item.column, "drift")
             if not item.drifted:
                 continue
-            default = "error" if spec.drift is not None else None
-            value = item.value
+            default = spec.severity.get("drift") or ("error" if spec.drift is not None else "warning")
+            value = item.value if item.value is not None else float("inf")
+            against = (f"{item.method} p-value {_fmt(item.pvalue)} is below" if item.is_test
+                       else f"{item.method} = {_fmt(value)} is above")
+            largest = (f"; largest change: {item.largest_change!r} {_pct(item.largest_change_baseline)} -> "
+                       f"{_pct(item.largest_change_current)}" if item.largest_change is not None else "")
             self.add(spec, "distribution_drift",
-                     f"{item.method} = {_fmt(value)} against the baseline, past the threshold {_fmt(item.threshold)}",
-                     observed={"method": item.method, "value": value}, expected={"threshold": item.threshold},
-                     default_severity=default, value=_fmt(_round_up(value)))
+                     f"{spec.name!r} drifted against the baseline: {against} the threshold "
+                     f"{_fmt(item.threshold)}{largest}",
+                     observed={"method": item.method, "value": item.value, "pvalue": item.pvalue,
+                               "largest_change": item.largest_change,
+                               "largest_change_baseline": item.largest_change_baseline,
+                               "largest_change_current": item.largest_change_current},
+                     expected={"threshold": item.threshold}, default_severity="off" if default == "off" else default,
+                     method=item.method,
+                     value=_fmt(_round_up(value)) if not item.is_test else _fmt(_round_down_p(item.pvalue or 0.0)))
 
     # -- one column ----------------------------------------------------------------------------------------
 
@@ -1280,6 +1290,14 @@ def _round_up(value: float) -> float:
     digits = max(0, 2 - int(math.floor(math.log10(value))))
     scale = 10 ** digits
     return math.ceil(value * scale) / scale
+
+
+def _round_down_p(pvalue: float) -> float:
+    """A significance level just below `pvalue` (so that this p-value no longer counts as drift)."""
+    if pvalue <= 0:
+        return 0.0
+    exponent = math.floor(math.log10(pvalue))
+    return float(f"1e{exponent}") if pvalue > float(f"1e{exponent}") else float(f"1e{exponent - 1}")
 
 
 def _kll_outside(col: ColumnStats, spec: ColumnSchema, low: Any, high: Any) -> float | None:
