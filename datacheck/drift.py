@@ -430,10 +430,28 @@ def compare(base: Statistics, cur: Statistics, *, schema: Any = None, method: st
             continue
         entries.append(_measure(name, b, c, choice, severity))
     if unfit:
-        lines = "; ".join(f"{m} does not fit column {n!r}: {why}" for n, m, why in unfit)
+        by_method: dict[str, list[str]] = {}
+        for n, m, why in unfit:
+            by_method.setdefault(m, []).append(f"{n!r} ({why.split(', and ')[0] if ', and ' not in why else _kind_of(base, cur, n)})")
+        lines = "; ".join(f"method {m} ({_fit_text(m)}) does not fit column{'s' if len(cols) > 1 else ''} {', '.join(cols)}"
+                          for m, cols in by_method.items())
         raise UsageError(lines, hint="set a method per family or per column instead, e.g. --method numeric=psi "
                                      "--method categorical=chi2 --method income=ks")
     return _report(base, cur, entries, schema, env)
+
+
+def _kind_of(base: Statistics, cur: Statistics, name: str) -> str:
+    col = cur.column(name) or base.column(name)
+    return f"a {col.kind} column" if col is not None else "unknown"
+
+
+def _fit_text(method: str) -> str:
+    families = METHODS[method][0]
+    if families == {"numeric"}:
+        return "numeric and temporal columns only"
+    if families == {"categorical"}:
+        return "columns with a frequency table only: strings, categoricals, booleans, low-cardinality integers"
+    return "numeric columns, and columns with a frequency table"
 
 
 def _keyed(value: Any, what: str) -> dict[str, Any]:

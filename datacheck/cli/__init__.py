@@ -13,5 +13,8 @@ from datacheck.cli.common import app, main
 from datacheck.cli import stats_cmd  # noqa: E402,F401
 from datacheck.cli import infer_cmd  # noqa: E402,F401
 from datacheck.cli import schema_cmd  # noqa: E402,F401
+from datacheck.cli import drift_cmd  # noqa: E402,F401
+from datacheck.cli import validate_cmd  # noqa: E402,F401
+from datacheck.cli import schema_update_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main"]
