@@ -1,0 +1,61 @@
+"""`datacheck schema update schema.json DATA -o new.json`: relax a schema just enough to accept new data."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from datacheck.cli.common import (EXIT_OK, DataArg, DelimiterOpt, EncodingOpt, InputFormatOpt, NoHeaderOpt, NullValuesOpt,
+                                  OutputOpt, emit, err_console, read_options, reporting_errors)
+from datacheck.cli.schema_cmd import schema_app
+
+SchemaPathArg = Annotated[Path, typer.Argument(help="The schema file to relax.", show_default=False)]
+
+
+@schema_app.command("update")
+def update(
+    schema: SchemaPathArg,
+    data: DataArg,
+    output: OutputOpt = None,
+    input_format: InputFormatOpt = None,
+    delimiter: DelimiterOpt = None,
+    encoding: EncodingOpt = "utf8",
+    null_value: NullValuesOpt = None,
+    no_header: NoHeaderOpt = False,
+) -> None:
+    """Relax SCHEMA just enough to accept DATA (new domain values, wider ranges, more nulls, new columns, ...),
+    as TFDV's update_schema does, and print what changed as a unified diff on stderr.
+
+    The new schema goes to -o FILE (written atomically; it may be SCHEMA itself) or to stdout. Review the diff:
+    only accept changes you judge legitimate.
+
+    Examples:
+
+        datacheck schema update schema.json new_batch.csv -o schema.json
+
+        datacheck schema update schema.json stats.json -o schema_new.json && git diff --no-index schema.json schema_new.json
+    """
+    from datacheck.profile import profile
+    from datacheck.schema import Schema
+    from datacheck.update import update_schema
+
+    with reporting_errors():
+        old = Schema.load(schema)
+        options = read_options(input_format, delimiter, encoding, null_value, no_header)
+        stats = profile(list(data), options)
+    new, changes = update_schema(old, stats)
+    old_text, new_text = old.dumps(), new.dumps()
+    diff = "".join(difflib.unified_diff(old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+                                        fromfile=str(schema), tofile=str(output) if output else "(updated)"))
+    emit(new_text, output)
+    if changes:
+        err_console.print(f"{len(changes)} change{'s' if len(changes) != 1 else ''}:", highlight=False)
+        for line in changes:
+            err_console.print(f"  {line}", highlight=False, soft_wrap=True, markup=False)
+        err_console.out(diff, highlight=False)
+    else:
+        err_console.print("no change: the schema already accepts the data", highlight=False)
+    raise typer.Exit(EXIT_OK)

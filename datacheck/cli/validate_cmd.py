@@ -1,0 +1,100 @@
+"""`datacheck validate DATA... --schema schema.json`: the CI gate."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from datacheck.cli.common import (EXIT_CANNOT_RUN, DataArg, DelimiterOpt, EncodingOpt, InputFormatOpt, NoHeaderOpt,
+                                  NullValuesOpt, OutputOpt, app, emit, err_console, out_console, read_options,
+                                  reporting_errors)
+from datacheck.cli.stats_cmd import progress_bar
+
+
+class ReportFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    junit = "junit"
+    github = "github"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+
+
+SchemaOpt = Annotated[Path, typer.Option("--schema", "-s", help="The schema file to validate against (from `datacheck infer`).", show_default=False)]
+BaselineOpt = Annotated[Optional[list[str]], typer.Option("--baseline", "-b", help="Earlier data or a saved statistics file: checks the row-count change and drift against it (repeatable for several files).")]
+EnvOpt = Annotated[Optional[str], typer.Option("--env", "-e", help="The schema environment of DATA (e.g. serving): columns it excludes may be absent.")]
+ReportFormatOpt = Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="table, json, markdown, junit or github. With -o FILE the default follows the extension (.json, .md, .xml).")]
+FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")]
+MaxExamplesOpt = Annotated[int, typer.Option("--max-examples", min=0, help="The most example values (with row numbers) per finding.")]
+
+_BY_SUFFIX = {".json": ReportFormat.json, ".md": ReportFormat.markdown, ".xml": ReportFormat.junit}
+
+
+@app.command()
+def validate(
+    data: DataArg,
+    schema: SchemaOpt,
+    baseline: BaselineOpt = None,
+    env: EnvOpt = None,
+    fmt: ReportFormatOpt = None,
+    fail_on: FailOnOpt = FailOn.error,
+    max_examples: MaxExamplesOpt = 5,
+    output: OutputOpt = None,
+    input_format: InputFormatOpt = None,
+    delimiter: DelimiterOpt = None,
+    encoding: EncodingOpt = "utf8",
+    null_value: NullValuesOpt = None,
+    no_header: NoHeaderOpt = False,
+) -> None:
+    """Validate DATA against a schema: every anomaly with its column, count, examples and fix.
+
+    DATA is one or more files, directories or globs, or a saved statistics file (then only the checks that
+    statistics can answer run). The row-level checks run in the same single scan as the statistics.
+
+    Exit codes: 0 passed, 1 findings at or above --fail-on, 2 could not run (bad schema file, unreadable
+    input). The anomaly codes are listed in docs/anomalies.md.
+
+    Examples:
+
+        datacheck validate sample_data/loans_clean.csv --schema schema.json
+
+        datacheck validate 'data/2024-07-*.parquet' -s schema.json --baseline stats_june.json
+
+        datacheck validate serving.csv -s schema.json --env serving --format github
+
+        datacheck validate batch.csv -s schema.json --format junit -o datacheck.xml
+
+        datacheck validate batch.csv -s schema.json --format markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from datacheck.render.report import render_report
+    from datacheck.render.report import report_table
+    from datacheck.schema import Schema
+    from datacheck.validate import validate as run_validation
+
+    if fmt is None:
+        fmt = _BY_SUFFIX.get(output.suffix.lower(), ReportFormat.table) if output is not None else ReportFormat.table
+    with reporting_errors():
+        spec = Schema.load(schema)
+        options = read_options(input_format, delimiter, encoding, null_value, no_header)
+        with progress_bar("Validating") as progress:
+            report = run_validation(list(data), spec, env=env, baseline=list(baseline) if baseline else None,
+                                    max_examples=max_examples, options=options, progress=progress,
+                                    schema_path=str(schema))
+    if fmt == ReportFormat.table and output is None:
+        out_console.print(report_table(report, out_console.width))
+    else:
+        emit(render_report(report, fmt.value, fail_on=fail_on.value), output)
+    if output is not None:
+        err_console.print(f"{output}: {'passed' if report.passed else 'failed'}, {report.summary.errors} errors, "
+                          f"{report.summary.warnings} warnings", highlight=False, soft_wrap=True)
+    raise typer.Exit(report.exit_code(fail_on.value))
+
+
+__all__ = ["validate", "EXIT_CANNOT_RUN"]
