@@ -11,8 +11,9 @@ effective sample size ``n_b * n_c / (n_b + n_c)`` of the non-null (numeric: fini
 ============================================  =========================  ====================================
 column                                        en < LARGE_SAMPLE (2000)   en >= LARGE_SAMPLE
 ============================================  =========================  ====================================
-numeric (with a KLL sketch)                   ks, p-value < 0.01         wasserstein / baseline std > 0.1
-string, categorical, boolean (freq. table)    chi2, p-value < 0.01       linf > 0.05
+numeric (with a quantile sketch)              ks, p-value < 0.01         wasserstein / baseline std > 0.1
+string, categorical, boolean (freq. table),   chi2, p-value < 0.01       linf > 0.05
+integers with <= LOW_CARDINALITY (10) values
 temporal, identifiers, free text, nested      not compared by default (set a method to compare them)
 ============================================  =========================  ====================================
 
@@ -62,6 +63,8 @@ METHOD_ALIASES = {
 }
 #: Below this effective sample size the defaults are p-value tests, at or above it bounded distances.
 LARGE_SAMPLE = 1000
+#: Integer columns with at most this many distinct baseline values are compared as categories by default.
+LOW_CARDINALITY = 10
 #: An integer column whose values are (almost) all distinct is an identifier; ids move between snapshots.
 IDENTIFIER_DISTINCT_RATIO = 0.99
 #: Pearson's chi-squared wants expected counts of at least this; rarer values are pooled.
@@ -494,7 +497,7 @@ def _default(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any) -> _Cho
     if _looks_like_identifier(b):
         return _Choice(None, None, "looks like an identifier (every value distinct): its values are new in every "
                                    "snapshot; set a method to compare it anyway")
-    if family == "numeric":
+    if family == "numeric" and not _low_cardinality(b, c):
         en = _effective_size(_numeric_counts(b), _numeric_counts(c))
         method = "ks" if en < LARGE_SAMPLE else "wasserstein"
         return _Choice(method, METHODS[method][2])
@@ -504,6 +507,12 @@ def _default(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any) -> _Cho
     en = _effective_size(b.count, c.count)
     method = "chi2" if en < LARGE_SAMPLE else "linf"
     return _Choice(method, METHODS[method][2])
+
+
+def _low_cardinality(b: ColumnStats, c: ColumnStats) -> bool:
+    """An integer column with at most LOW_CARDINALITY values (a label, a flag, a code): compared as categories."""
+    return (b.kind == "numeric" and b.frequencies is not None and c.frequencies is not None
+            and b.frequencies.error == 0 and b.distinct is not None and b.distinct.count <= LOW_CARDINALITY)
 
 
 def _looks_like_identifier(col: ColumnStats) -> bool:
