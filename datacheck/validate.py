@@ -730,8 +730,14 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _show(value: Any, width: int = 40) -> str:
+    """A data value for a message: control characters escaped, long text cut."""
+    text = str(value).replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _quote_values(values: Sequence[str], limit: int = 10) -> str:
-    shown = ", ".join(f'"{v}"' for v in values[:limit])
+    shown = ", ".join(f'"{_show(v, 80)}"' for v in values[:limit])
     return shown + (f" (and {len(values) - limit} more)" if len(values) > limit else "")
 
 
@@ -1154,7 +1160,7 @@ class _Validator:
         ordered = sorted(unexpected.items(), key=lambda kv: (-kv[1], kv[0]))
         share = _share(total_bad, col.count) or 0.0
         listed = [{"value": v, "count": n, "fraction": _share(n, col.count)} for v, n in ordered[:MAX_LISTED_VALUES]]
-        values_text = ", ".join(f'"{v}" ({_pct(_share(n, col.count))})' for v, n in ordered[:5])
+        values_text = ", ".join(f'"{_show(v)}" ({_pct(_share(n, col.count))})' for v, n in ordered[:5])
         if len(ordered) > 5:
             values_text += f", and {len(ordered) - 5} more"
         observed = {"unexpected_values": listed, "distinct_unexpected": len(ordered),
@@ -1174,7 +1180,8 @@ class _Validator:
                      values=quoted)
         else:
             self.add(spec, "unexpected_value",
-                     f"{total_bad:,} values of {spec.name!r} ({_pct(share)}) are outside the domain: {values_text}",
+                     f"{_plural(total_bad, 'value')} of {spec.name!r} ({_pct(share)}) "
+                     f"{'is' if total_bad == 1 else 'are'} outside the domain: {values_text}",
                      observed=observed, expected=expected, count=total_bad, fraction=share, examples=examples,
                      values=quoted)
 
@@ -1237,7 +1244,8 @@ class _Validator:
         self.ran(spec.name, "pattern")
         if count:
             self.add(spec, "pattern_mismatch",
-                     f"{count:,} values of {spec.name!r} ({_pct(_share(count, col.count))}) do not match "
+                     f"{_plural(count, 'value')} of {spec.name!r} ({_pct(_share(count, col.count))}) "
+                     f"{'does' if count == 1 else 'do'} not match "
                      f"{spec.pattern!r}",
                      observed={"mismatches": count}, expected={"pattern": spec.pattern}, count=count,
                      fraction=_share(count, col.count), examples=examples)
@@ -1260,9 +1268,10 @@ class _Validator:
                 examples = [Example(v.value, count=v.count) for v in dups]
         self.ran(spec.name, "unique")
         if extra > 0:
-            keys_text = f" ({keys:,} keys occur more than once)" if keys is not None else ""
+            keys_text = (f" ({_plural(keys, 'key')} {'occurs' if keys == 1 else 'occur'} more than once)"
+                         if keys is not None else "")
             self.add(spec, "not_unique",
-                     f"{extra:,} duplicate values of key {spec.name!r}{keys_text}",
+                     f"{_plural(extra, 'duplicate value')} of key {spec.name!r}{keys_text}",
                      observed={"duplicates": extra, "duplicated_keys": keys, "distinct": col.count - extra},
                      expected={"unique": True}, count=extra, fraction=_share(extra, col.count), examples=examples)
 
@@ -1270,6 +1279,10 @@ class _Validator:
 class _Defaulting(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def _count_text(count: int | None) -> str:

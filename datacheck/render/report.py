@@ -28,15 +28,15 @@ SEVERITY_MARK = {"error": "✗ error", "warning": "! warning"}
 
 def _value_text(value: Any, width: int = 40) -> str:
     text = "null" if value is None else str(value)
-    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    text = text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def example_text(example: Example) -> str:
-    """`value` (row 12), or `value` ×40 for value-level examples."""
-    text = repr(example.value) if isinstance(example.value, str) else _value_text(example.value)
+    """`value` (row 12), or `value` ×40 for value-level examples; text values are quoted."""
+    text = _value_text(example.value)
     if isinstance(example.value, str):
-        text = "'" + _value_text(example.value)[:40] + "'"
+        text = "'" + text + "'"
     if example.row is not None:
         return f"{text} (row {example.row})"
     if example.count is not None:
@@ -91,12 +91,12 @@ def report_table(report: Report, width: int = 160) -> RenderableType:
         parts.append(Text(sources, style="dim"))
     if not report.findings:
         return Group(*parts)
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_lines=False, expand=False)
-    table.add_column("column", no_wrap=True, overflow="ellipsis", max_width=28)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("code", no_wrap=True)
-    table.add_column("affected", justify="right", no_wrap=True)
-    table.add_column("finding", ratio=1, overflow="fold", min_width=40)
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_lines=False, width=width, pad_edge=False)
+    table.add_column("column", overflow="fold", max_width=24)
+    table.add_column("severity", no_wrap=True, min_width=9)
+    table.add_column("code", overflow="fold", max_width=20)
+    table.add_column("affected", justify="right", no_wrap=True, min_width=8)
+    table.add_column("finding", ratio=1, overflow="fold")
     for g, (column, findings) in enumerate(grouped(report)):
         if g:
             table.add_section()
