@@ -1022,7 +1022,7 @@ class _Validator:
             self.ran(spec.name, check)
             if stat:
                 tally = self.tally(spec.name, check)
-                self.add(spec, code, f"{stat:,} {word} values in {spec.name!r}",
+                self.add(spec, code, f"{_plural(stat, word + ' value')} in {spec.name!r}",
                          observed={f"{check}_count": stat}, expected={f"allow_{check}": False}, count=stat,
                          fraction=_share(stat, col.count), examples=tally.examples if tally else ())
 
