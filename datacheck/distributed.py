@@ -34,9 +34,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from datacheck.errors import DatacheckError, InputError, UsageError
+from datacheck.errors import DatacheckError, InputError, SchemaFileError, UsageError
 from datacheck.profile import ProgressCallback, merge, profile_dataset, profile_frame
-from datacheck.sources import DataFile, Dataset, ReadOptions, load_statistics, resolve, scan_file
+from datacheck.sources import DataFile, Dataset, ReadOptions, _guess_format, load_statistics, resolve, scan_file
 from datacheck.statistics import SourceInfo, Statistics
 
 #: Rows per partition when a Parquet file is split by row groups. Big enough that per-task overhead (a few
@@ -293,7 +293,8 @@ def merge_statistics_files(paths: Sequence[str | os.PathLike[str]]) -> Statistic
     """Load saved statistics files and merge them into the statistics of the union of their data.
 
     Raises:
-        InputError / SchemaFileError: a file is missing or is not a datacheck statistics file.
+        InputError: a file is missing or unreadable.
+        SchemaFileError: a file is not a datacheck statistics file (a data file, other JSON, a newer version).
         UsageError: a column has a different kind in two files (naming both), or no file was given.
 
     Example:
@@ -301,6 +302,11 @@ def merge_statistics_files(paths: Sequence[str | os.PathLike[str]]) -> Statistic
     """
     if not paths:
         raise UsageError("nothing to merge", hint="pass two or more statistics files written by 'datacheck stats -o'")
+    for path in paths:
+        data_format = _guess_format(str(path))
+        if data_format not in (None, "json") and os.path.isfile(path):
+            raise SchemaFileError(f"this is a {data_format} data file, not a datacheck statistics file", path=str(path),
+                                  hint=f"compute its statistics first: datacheck stats {path} -o stats.json")
     loaded = [(str(path), load_statistics(path)) for path in paths]
     seen: dict[str, tuple[str, str, str]] = {}
     for path, stats in loaded:
@@ -313,16 +319,16 @@ def merge_statistics_files(paths: Sequence[str | os.PathLike[str]]) -> Statistic
     return merge([stats for _, stats in loaded])
 
 
-def overlapping_sources(parts: Sequence[Statistics]) -> list[str]:
-    """Source paths that appear in more than one of `parts`: merging them counts those rows twice
-    (legitimate only when the same path held different data, e.g. a file rewritten every day)."""
-    owners: dict[str, int] = {}
-    repeated: list[str] = []
-    for index, part in enumerate(parts):
-        for path in {s.path for s in part.sources if s.path != "<memory>"}:
-            if owners.setdefault(path, index) != index and path not in repeated:
-                repeated.append(path)
-    return sorted(repeated)
+def repeated_sources(statistics: Statistics) -> list[str]:
+    """Source paths listed more than once, e.g. after merging two statistics files that both cover them.
+
+    Their rows are then counted twice, which is right only when the path held different data each time
+    (a file rewritten every day). In-memory sources ("<memory>") are not reported.
+    """
+    counts: dict[str, int] = {}
+    for source in statistics.sources:
+        counts[source.path] = counts.get(source.path, 0) + 1
+    return sorted(path for path, n in counts.items() if n > 1 and path != "<memory>")
 
 
 # --------------------------------------------------------------------------------------------- engines
@@ -462,4 +468,4 @@ def _dask_client(distributed: Any, scheduler: str | None, workers: int | None, l
 
 
 __all__ = ["Partition", "PartitionProgress", "plan_partitions", "profile_partitioned", "profile_with_engine",
-           "merge_statistics_files", "overlapping_sources", "PARTITION_ROWS", "SPLIT_EVERY", "ENGINES"]
+           "merge_statistics_files", "repeated_sources", "PARTITION_ROWS", "SPLIT_EVERY", "ENGINES"]

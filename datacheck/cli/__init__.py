@@ -16,5 +16,6 @@ from datacheck.cli import schema_cmd  # noqa: E402,F401
 from datacheck.cli import drift_cmd  # noqa: E402,F401
 from datacheck.cli import validate_cmd  # noqa: E402,F401
 from datacheck.cli import schema_update_cmd  # noqa: E402,F401
+from datacheck.cli import merge_cmd  # noqa: E402,F401
 
 __all__ = ["app", "main"]
