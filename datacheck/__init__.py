@@ -41,7 +41,8 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-from datacheck.profile import merge, profile  # noqa: E402  (see the module docstring)
+from datacheck.drift import drift  # noqa: E402  (see the module docstring)
+from datacheck.profile import merge, profile  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

@@ -209,6 +209,10 @@ class _Accumulator:
         top: tuple[ValueCount, ...] = ()
         kll_text = None
         if self.numeric_like:
+            if self.kll is not None:
+                # Report quantiles from the summary as it is saved, so that its stated rank_error holds for
+                # the file too and merging saved statistics starts from what was reported.
+                self.kll.compress(sketches.QUANTILE_CAPACITY)
             numeric = self._numeric_stats()
             if self.kll is not None and not self.kll.is_empty():
                 kll_text = sketches.kll_to_text(self.kll)
