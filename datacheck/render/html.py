@@ -241,7 +241,7 @@ def _card(order: int, name: str, col: ColumnStats | None, base: ColumnStats | No
         status = "present"
     chart = _overlay_chart(entry, col, base) if entry is not None else None
     if chart is None and shown is not None:
-        chart = _distribution_chart(shown, "current" if col is not None else "baseline")
+        chart = _distribution_chart(shown, "count" if baseline_stats is None else "current" if col is not None else "baseline")
     return {
         "id": "",
         "order": order,
