@@ -43,6 +43,7 @@ __all__ = sorted(_EXPORTS)
 
 from datacheck.drift import drift  # noqa: E402  (see the module docstring)
 from datacheck.profile import merge, profile  # noqa: E402
+from datacheck.validate import validate  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:

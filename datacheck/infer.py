@@ -183,7 +183,8 @@ class _Rules:
             step = 10.0 ** (math.floor(math.log10(span)) - 2)
             low = math.floor((lo - span) / step + 1e-9) * step
             high = math.ceil((hi + span) / step - 1e-9) * step
-            low, high = round(low, 12), round(high, 12)
+            # Rounding to 12 decimals must never cut into the observed values (tiny magnitudes round to 0).
+            low, high = min(round(low, 12), lo), max(round(high, 12), hi)
             hard_min = low if hard_min is None else max(hard_min, low)
             hard_max = high if hard_max is None else min(hard_max, high)
         as_int = base.type == "integer"

@@ -285,7 +285,7 @@ finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
 
 @st.composite
 def numeric_columns(draw, name):
-    lo, hi = sorted((draw(finite), draw(finite)))
+    lo, hi = sorted((draw(finite) + 0.0, draw(finite) + 0.0))  # + 0.0 turns -0.0 into 0.0
     count = draw(st.integers(0, 10_000))
     qs = sorted(draw(st.lists(st.floats(min_value=lo, max_value=hi), min_size=len(QUANTILE_PROBABILITIES),
                               max_size=len(QUANTILE_PROBABILITIES))))
