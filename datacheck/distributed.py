@@ -403,8 +403,8 @@ def _environment(**values: str) -> Iterator[None]:
 def _import_distributed() -> Any:
     try:
         import distributed
-    except ImportError:
-        raise UsageError("--engine dask needs dask.distributed, which is not installed", hint=DASK_INSTALL_HINT) from None
+    except ImportError as exc:
+        raise UsageError(f"--engine dask needs dask.distributed, which cannot be imported ({exc})", hint=DASK_INSTALL_HINT) from None
     return distributed
 
 
