@@ -47,6 +47,9 @@ COMPRESSIONS = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
 #: Date detection stays on the first rows: polars' date guessing over a whole file costs ~15x a read.
 CSV_INFER_ROWS = 10_000
 CSV_FULL_INFERENCE_BYTES = 32 * 1024 * 1024
+#: The longest first line taken as a CSV header. 10,000 columns with long names fit; a file without line
+#: breaks does not.
+MAX_HEADER_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -282,7 +285,10 @@ def _scan_csv(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
         source, size = data_file.path, os.path.getsize(data_file.path)
         encoding = "utf8-lossy" if options.encoding.lower().replace("-", "") == "utf8lossy" else "utf8"
     _check_text(head, data_file, options)
+    if b"\n" not in head and size > len(head):
+        head = _first_line_head(source, data_file)
     _check_header(head, data_file, kwargs)
+    _check_rows(head, data_file, kwargs, complete=size <= len(head), sniff=options.delimiter is None)
     schema = _csv_schema(source, size, encoding, kwargs)
     # With the schema given, polars neither infers again nor guesses dates per value while scanning.
     return pl.scan_csv(source, schema=schema, encoding=encoding, **kwargs)
@@ -366,13 +372,76 @@ def _check_text(head: bytes, data_file: DataFile, options: ReadOptions) -> None:
                          hint="check the file; if it is Parquet/Arrow, give it the right extension or --input-format")
 
 
+def _first_line_head(source: str | bytes, data_file: DataFile) -> bytes:
+    """The start of a file whose first 64 KiB hold no line break: up to MAX_HEADER_BYTES, or refuse it.
+
+    A header of 10,000 columns can pass 64 KiB; a first line of many megabytes is not a header but a file
+    that lost its line breaks (or is not CSV), and reading it would give one absurd column.
+    """
+    if isinstance(source, bytes):
+        head = source[:MAX_HEADER_BYTES + 1]
+    else:
+        with open(source, "rb") as handle:
+            head = handle.read(MAX_HEADER_BYTES + 1)
+    if b"\n" not in head and len(head) > MAX_HEADER_BYTES:
+        raise InputError(f"the first line is longer than {MAX_HEADER_BYTES // (1 << 20)} MiB, with no line break; "
+                         "this is not a CSV header", path=data_file.path, line=1,
+                         hint="check that the file is CSV with line breaks (or pass --input-format)")
+    return head
+
+
+def _sample_rows(head: bytes, separator: str, complete: bool) -> list[list[str]]:
+    """The rows of the sample, parsed as CSV; a last line cut by the end of the sample is left out."""
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if not complete:
+        cut = text.rfind("\n")
+        text = text[: cut + 1] if cut >= 0 else text
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True):
+            rows.append(row)
+    except csv.Error:
+        pass  # an unclosed quote: polars reports it, and read_error finds its line
+    return rows
+
+
+def _check_rows(head: bytes, data_file: DataFile, kwargs: dict[str, Any], complete: bool, sniff: bool) -> None:
+    """A wrong delimiter (unless --delimiter was given), or a ragged row in the first 64 KiB.
+
+    polars pads a row with too few fields with nulls, silently; a row with too many fails later, with its line.
+    Short rows past the sample are read as padded with nulls (checking every row would cost a second parse).
+    """
+    separator = kwargs["separator"]
+    rows = _sample_rows(head, separator, complete)
+    width = len(rows[0]) if rows else 0
+    if width == 1 and sniff:
+        for other in (",", ";", "\t", "|"):
+            if other == separator:
+                continue
+            widths = {len(r) for r in _sample_rows(head, other, complete)[:200] if r}
+            if len(widths) == 1 and widths.pop() > 1 and other in rows[0][0]:
+                shown = "\\t" if other == "\t" else other
+                raise InputError(f"every line splits on '{shown}', not on the delimiter {separator!r}: the file would read "
+                                 "as one column", path=data_file.path, line=1, hint=f"pass --delimiter '{shown}'")
+    if not width:
+        return
+    line = 1
+    for row in rows:
+        # csv.reader counts physical lines; a quoted field may span several.
+        if row and len(row) != width and not (len(row) == 1 and row[0] == ""):
+            raise InputError(f"malformed CSV: a row has a different number of fields than the header ({len(row)}, not "
+                             f"{width})", path=data_file.path, line=line, hint="fix the row, or check --delimiter (quote fields that contain the delimiter)")
+        line += sum(field.count("\n") for field in row) + 1
+    return
+
+
 def _check_header(head: bytes, data_file: DataFile, kwargs: dict[str, Any]) -> None:
     """Duplicate or empty column names: polars would rename them silently; we say so instead."""
     if not kwargs["has_header"]:
         return
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     first_line = next(csv.reader(io.StringIO(text), delimiter=kwargs["separator"]), None)
-    if not first_line:
+    if not first_line or not "".join(first_line).strip():
         raise InputError("the file has no header line", path=data_file.path, line=1)
     seen: dict[str, int] = {}
     for position, name in enumerate(first_line, start=1):
@@ -391,18 +460,50 @@ def _read_json(data_file: DataFile, options: ReadOptions) -> pl.DataFrame:
         document = json.loads(data)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", path=data_file.path, line=exc.lineno, column=exc.colno) from None
-    if isinstance(document, dict):
-        # {"col": [values...]} or {"data": [records...]}
-        records = next((v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
-        document = records if records is not None else document
-    if isinstance(document, list) and not all(isinstance(r, dict) for r in document):
-        raise InputError("JSON input must be a list of objects (one per row)", path=data_file.path,
-                         hint="for one object per line, name the file .jsonl or pass --input-format ndjson")
+    except RecursionError:
+        raise InputError("the JSON nests objects or arrays too deeply to read (over ~1,000 levels)", path=data_file.path,
+                         hint="flatten the nested fields, or write the data as NDJSON") from None
+    document = _json_table(document, data_file.path)
     try:
         return pl.DataFrame(document, infer_schema_length=None)
     except Exception as exc:
         raise InputError(f"cannot turn the JSON into a table: {_first_line(exc)}", path=data_file.path,
                          hint="each field must hold one type across rows") from None
+
+
+_JSON_SHAPES = ("JSON data must be a list of objects (one per row) or an object of equal-length column arrays",
+                "for one object per line, name the file .jsonl or pass --input-format ndjson")
+
+
+def _json_table(document: Any, path: str) -> Any:
+    """The part of a JSON document that is a table, or an InputError saying what the document is instead."""
+    if isinstance(document, dict):
+        declared = document.get("format")
+        if declared == STATISTICS_FORMAT:
+            raise InputError("a datacheck statistics file cannot be read together with other DATA", path=path,
+                             hint="pass it alone, or combine statistics files with 'datacheck merge'")
+        if isinstance(declared, str) and declared.startswith("datacheck."):
+            what = "schema" if declared == "datacheck.schema" else declared
+            raise InputError(f"this is a datacheck {what} file (\"format\": \"{declared}\"), not data", path=path,
+                             hint="a schema goes after --schema" if declared == "datacheck.schema" else None)
+        datasets = document.get("datasets")
+        if isinstance(datasets, list) and datasets and isinstance(datasets[0], dict) and (
+                "features" in datasets[0] or "numExamples" in datasets[0]):
+            raise InputError("this looks like TFDV statistics (DatasetFeatureStatisticsList), which datacheck cannot read",
+                             path=path, hint="compute datacheck statistics from the data: datacheck stats DATA -o stats.json")
+        # {"data": [records...]}, or {"col": [values...]} with one array per column.
+        records = next((v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
+        if records is not None:
+            document = records
+        elif not document or not all(isinstance(v, list) for v in document.values()) or len(
+                {len(v) for v in document.values()}) != 1:
+            raise InputError("a JSON object that is not a table: expected a list of objects (one per row) or an object "
+                             "of equal-length column arrays", path=path, hint=_JSON_SHAPES[1])
+        else:
+            return document
+    if not isinstance(document, list) or not all(isinstance(r, dict) for r in document):
+        raise InputError(_JSON_SHAPES[0], path=path, hint=_JSON_SHAPES[1])
+    return document
 
 
 # ------------------------------------------------------------------------------------------ read errors
@@ -444,6 +545,9 @@ def read_error(exc: BaseException, data_file: DataFile) -> InputError:
     if data_file.format == "ipc":
         return InputError(f"not a readable Arrow IPC file ({_first_line(exc)})", path=path)
     if data_file.format == "ndjson":
+        if "DepthLimit" in message:
+            return InputError(f"a line nests objects or arrays too deeply to read ({_first_line(exc)})", path=path,
+                              hint="flatten the nested fields")
         return InputError(f"not valid NDJSON ({_first_line(exc)})", path=path, hint="each line must be one JSON object")
     return InputError(f"cannot read the file: {_first_line(exc)}", path=path)
 

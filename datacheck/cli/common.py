@@ -9,10 +9,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TextIO
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from datacheck import output
 from datacheck.errors import DatacheckError
@@ -55,7 +56,8 @@ NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="The CSV has no h
 
 def fail(exc: DatacheckError) -> typer.Exit:
     """Print a could-not-run error on stderr and return the exit that the caller raises."""
-    err_console.print(f"[red]Error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+    # The message is plain text: a path or glob such as 'data/[ab]*.csv' must not be read as rich markup.
+    err_console.print(Text.assemble(("Error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_CANNOT_RUN)
 
 
@@ -80,18 +82,73 @@ def emit(text: str, output_path: Path | None) -> None:
     sys.stdout.flush()
 
 
+class Interrupted(BaseException):
+    """Ctrl-C. Raised by our SIGINT handler instead of KeyboardInterrupt, which click turns into "Aborted!" (or a
+    silent exit 130, depending on the version); a BaseException of our own passes through click to `main`."""
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    raise Interrupted()
+
+
+class _StdoutReaderMayLeave:
+    """sys.stdout for `datacheck stats big.csv | head -1`: when the reader closes the pipe, the rest of the output
+    goes to /dev/null and the command finishes with its own exit code, instead of a BrokenPipeError traceback
+    (or click's exit 1, which a CI script would read as "findings")."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.reader_left = False
+
+    def write(self, text: str) -> int:
+        if not self.reader_left:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._discard()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.reader_left:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._discard()
+
+    def _discard(self) -> None:
+        self.reader_left = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())  # what is still buffered is flushed there at exit
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `datacheck` console script."""
+    """Entry point of the `datacheck` console script (and `python -m datacheck`).
+
+    Exit codes beyond the commands' own: 130 on Ctrl-C, with one line on stderr and no traceback; a reader
+    that closes stdout early (`| head -1`) is not an error.
+    """
+    try:
+        previous = signal.signal(signal.SIGINT, _on_sigint)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    sys.stdout = _StdoutReaderMayLeave(sys.stdout)  # type: ignore[assignment]
     try:
         app(args=argv, prog_name="datacheck")
-    except KeyboardInterrupt:
-        err_console.print("Interrupted.")
+    except (Interrupted, KeyboardInterrupt):
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        try:
+            sys.stderr.write("\nInterrupted.\n")
+            sys.stderr.flush()
+        except OSError:
+            pass
         sys.exit(EXIT_INTERRUPTED)
-    except BrokenPipeError:
-        # `datacheck stats big.csv | head -1`: the reader left; that is not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
 
 
 def read_options(input_format: str | None, delimiter: str | None, encoding: str,
