@@ -57,7 +57,7 @@ CHART_JS_VERSION = "4.6.1"
 #: Display limits: long data values are cut (with "…") so that one 10,000-character value cannot bloat the page.
 MAX_NAME = 200
 MAX_VALUE = 120
-MAX_LABEL = 40
+MAX_LABEL = 24
 MAX_MESSAGE = 1000
 MAX_EXAMPLES = 5
 MAX_NEW_VALUES = 10
@@ -269,7 +269,7 @@ def _figures(col: ColumnStats | None, base: ColumnStats | None, with_baseline: b
     ref = col or base
     if ref is None:
         return []
-    specs: list[tuple[str, str, Any]] = [("rows", "num", lambda c: c.num_rows),
+    specs: list[tuple[str, str, Any]] = [("values", "num", lambda c: c.count),
                                          ("missing", "pct", lambda c: c.null_fraction)]
     if ref.kind == "temporal":
         specs += [("earliest", "text", lambda c: c.temporal.min if c.temporal else None),
@@ -357,11 +357,12 @@ def _overlay_chart(entry: ColumnDrift, col: ColumnStats | None, base: ColumnStat
         bins = len(entry.current_shape)
         labels = [str(i + 1) for i in range(bins)]
         tips = [f"bin {i + 1} of {bins}" for i in range(bins)]
-        caption = (f"Share of values in {bins} equal-width bins from the 1st to the 99th percentile of both sides "
-                   f"(outer values in the end bins): baseline {_percentile_span(base)}, current {_percentile_span(col)}")
+        caption = (f"Share of values per bin: {bins} equal-width bins over the 1st to 99th percentiles of both sides, "
+                   f"outer values in the end bins (baseline {_percentile_span(base)}; current {_percentile_span(col)})")
     return {
         "type": "overlay",
         "horizontal": categorical,
+        "bin_labels": categorical,
         "labels": labels,
         "tips": tips,
         "series": [{"name": "baseline", "values": [_num(x) for x in entry.baseline_shape]},

@@ -37,7 +37,8 @@
     };
     var labelAxis = {
       grid: { display: false }, border: { color: colours.grid },
-      ticks: { color: colours.muted, autoSkip: !horizontal, maxRotation: 0, autoSkipPadding: 8 }
+      ticks: { color: colours.muted, autoSkip: !horizontal, maxRotation: 0, autoSkipPadding: 8,
+               display: spec.type !== "overlay" || spec.bin_labels }
     };
     return {
       type: "bar",
@@ -90,7 +91,13 @@
         observer.unobserve(entry.target);
       });
     }, { rootMargin: "400px 0px" });
-    cards.forEach(function (card) { if (card.el && card.spec.chart) observer.observe(card.el); });
+    // Cards already on screen are drawn at once, so the first paint (and a screenshot) shows their charts.
+    var near = window.innerHeight + 400;
+    cards.forEach(function (card) {
+      if (!card.el || !card.spec.chart) return;
+      if (card.el.getBoundingClientRect().top < near) draw(card);
+      else observer.observe(card.el);
+    });
   } else {
     redrawAll(false);
   }
