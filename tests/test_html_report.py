@@ -32,8 +32,11 @@ from datacheck.cli import app
 from datacheck.output import to_json
 from datacheck.profile import profile
 from datacheck.schema import Schema
-from datacheck.render.html import drift_html, embed_json, report_data, stats_html, validation_html
-from datacheck.statistics import SourceInfo, Statistics
+from datacheck.render.html import drift_html, embed_json, report_data, report_html, stats_html, validation_html
+from datacheck.drift import ColumnDrift, DriftReport
+from datacheck.statistics import (ColumnStats, Distinct, Histogram, LengthStats, NumericStats, Quantile, SourceInfo,
+                                  Statistics, TemporalRange, ValueCount)
+from datacheck.validate import Example, Finding, Report, Summary
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 DATA_BLOCK = re.compile(r'<script type="application/json" id="datacheck-data">(.*?)</script>', re.S)
@@ -106,9 +109,74 @@ def hostile_pages() -> dict[str, str]:
 # ------------------------------------------------------------------------------------------- embedded data
 
 
-def test_embedded_data_matches_golden(golden: Callable[[str, str], None]) -> None:
-    page = stats_html(sample_stats("loans_train.csv"))
-    golden("html_stats_data.json", to_json(embedded(page)))
+def golden_statistics(shift: float = 0.0) -> Statistics:
+    """Statistics built by hand, one column of every kind, so the goldens do not move with the profiling engine."""
+    days = (19723.0, 19768.25, 19813.5, 19858.75, 19904.0)
+    micros = tuple(1.7040672e15 + i * 3.9e12 for i in range(5))
+    return Statistics(num_rows=1000, sources=(SourceInfo("data/loans.csv", "csv", 1000),), columns=(
+        ColumnStats("income", "Float64", "numeric", count=950, null_count=50, numeric=NumericStats(
+            nan_count=2, zero_count=3, min=1000.0, max=90000.0 + shift, mean=41000.5 + shift, std=12000.25,
+            quantiles=(Quantile(0.01, 1500.0), Quantile(0.5, 39000.0 + shift), Quantile(0.99, 88000.0)),
+            histogram=Histogram((1000.0, 23250.0, 45500.0, 67750.0, 90000.0 + shift), (100, 400, 300, 148)))),
+        ColumnStats("age", "Int64", "numeric", count=1000, null_count=0, numeric=NumericStats(
+            integral=True, min=18.0, max=80.0, mean=41.2, std=12.5, quantiles=(Quantile(0.5, 40.0),),
+            histogram=Histogram((17.5, 38.5, 59.5, 80.5), (500, 400, 100))), distinct=Distinct(63, True)),
+        ColumnStats("state", "String", "categorical", count=990, null_count=10, lengths=LengthStats(2, 2.0, 2),
+                    distinct=Distinct(3, True),
+                    top_values=(ValueCount("CA", 500), ValueCount("NY", 300), ValueCount("TX", 190))),
+        ColumnStats("notes", "String", "string", count=400, null_count=600, lengths=LengthStats(1, 35.5, 400),
+                    distinct=Distinct(395, False), top_values=(ValueCount("n/a", 5), ValueCount("see file", 2))),
+        ColumnStats("has_cosigner", "Boolean", "boolean", count=1000, null_count=0, distinct=Distinct(2, True),
+                    top_values=(ValueCount("false", 800), ValueCount("true", 200))),
+        ColumnStats("application_date", "Date", "temporal", count=1000, null_count=0,
+                    numeric=NumericStats(integral=True, min=days[0], max=days[-1], histogram=Histogram(days, (250, 260, 240, 250))),
+                    temporal=TemporalRange("2024-01-01", "2024-06-30", "days")),
+        ColumnStats("submitted_at", "Datetime(time_unit='us', time_zone=None)", "temporal", count=998, null_count=2,
+                    numeric=NumericStats(integral=True, min=micros[0], max=micros[-1], histogram=Histogram(micros, (300, 200, 250, 248))),
+                    temporal=TemporalRange("2024-01-01 00:00:00", "2024-03-01 05:20:00", "us")),
+        ColumnStats("tags", "List(String)", "nested", count=1000, null_count=0),
+    ))
+
+
+def golden_report() -> Report:
+    findings = (
+        Finding(None, "row_count_out_of_range", "error", "1,000 rows, above dataset.max_rows 900", observed=1000,
+                expected={"max": 900}, count=1000, fix="check that the batch is complete; if this size is legitimate set dataset.max_rows to 1000"),
+        Finding("income", "out_of_range", "error", "'income': 3 values below min 2000", observed={"min": 1000.0},
+                expected={"min": 2000}, count=3, fraction=0.00316, examples=(Example(1000.0, row=7), Example(1500.0, row=42)),
+                fix="fix the values; if they are legitimate set columns[income].range.min to 1000"),
+        Finding("state", "unexpected_value", "warning", "'state': 1 value outside the domain: 'TX'", observed=["TX"],
+                count=190, fraction=0.19, examples=(Example("TX", count=190),), fix='add "TX" to columns[state].domain.values'),
+        Finding("zip", "missing_column", "error", "column 'zip' is missing",
+                fix="restore the column in the data; if it was dropped on purpose set columns[zip].required to false"),
+    )
+    return Report(passed=False, findings=findings, summary=Summary(rows=1000, columns=8, errors=3, warnings=1,
+                                                                   checks=20, failed=4, skipped=1),
+                  sources=("data/loans.csv",))
+
+
+def golden_drift() -> DriftReport:
+    columns = (
+        ColumnDrift("income", "numeric", "compared", "wasserstein", 0.25, 0.1, True, baseline_count=948,
+                    current_count=948, baseline_shape=(0.25, 0.5, 0.25), current_shape=(0.125, 0.5, 0.375)),
+        ColumnDrift("state", "categorical", "compared", "chi2", 3.5, 0.01, False, pvalue=0.17, largest_change="TX",
+                    largest_change_baseline=0.2, largest_change_current=0.19, new_values=("WA",), baseline_count=990,
+                    current_count=990, baseline_shape=(0.5, 0.3, 0.2, 0.0), current_shape=(0.5, 0.3, 0.19, 0.01),
+                    shape_labels=("CA", "NY", "TX", "WA")),
+        ColumnDrift("notes", "string", "skipped", None, None, None, False, note="free text is not compared by default"),
+    )
+    return DriftReport(columns=columns, drifted_share=0.5, drifted_count=1, compared_count=2, row_count_baseline=1000,
+                       row_count_current=1000, row_count_change=0.0, passed=False)
+
+
+def test_embedded_stats_data_matches_golden(golden: Callable[[str, str], None]) -> None:
+    golden("html_stats_data.json", to_json(embedded(stats_html(golden_statistics()))))
+
+
+def test_embedded_report_data_matches_golden(golden: Callable[[str, str], None]) -> None:
+    page = report_html(golden_statistics(500.0), report=golden_report(), drift=golden_drift(),
+                       baseline_stats=golden_statistics())
+    golden("html_report_data.json", to_json(embedded(page)))
 
 
 def test_embedded_data_is_the_view_model_and_numbers_come_from_the_statistics() -> None:
@@ -186,6 +254,17 @@ def test_drift_page_overlays_baseline_and_current_and_shows_value_and_threshold(
             series = {s["name"]: s["values"] for s in card["chart"]["series"]}
             assert series == {"baseline": list(entry.baseline_shape), "current": list(entry.current_shape)}
         assert all("baseline" in f for f in card["figures"])
+
+
+def test_one_page_can_hold_statistics_anomalies_and_drift() -> None:
+    base, cur = sample_stats("loans_train.csv"), sample_stats("loans_broken.csv")
+    report = datacheck.validate(cur, datacheck.infer_schema(base))
+    drift = datacheck.drift(base, cur)
+    data = embedded(report_html(cur, report=report, drift=drift, baseline_stats=base))
+    overview = data["overview"]
+    assert overview["errors"] == report.summary.errors and overview["drifted"] == drift.drifted_count
+    assert overview["passed"] is (report.passed and drift.passed)
+    assert any(c["findings"] and c["drift"] for c in data["columns"])
 
 
 def test_stats_command_writes_the_html_report(tmp_path: Path) -> None:
