@@ -330,7 +330,7 @@ class Browser:
             os.dup2(high_out, 4)
 
         self.process = subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
              "--disable-component-update", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
              "--disable-sync", "--mute-audio", "--hide-scrollbars", f"--user-data-dir={profile_dir}",
              "--remote-debugging-pipe", "--window-size=1400,4000", "about:blank"],
