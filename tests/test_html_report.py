@@ -132,7 +132,8 @@ def golden_statistics(shift: float = 0.0) -> Statistics:
                     numeric=NumericStats(integral=True, min=days[0], max=days[-1], histogram=Histogram(days, (250, 260, 240, 250))),
                     temporal=TemporalRange("2024-01-01", "2024-06-30", "days")),
         ColumnStats("submitted_at", "Datetime(time_unit='us', time_zone=None)", "temporal", count=998, null_count=2,
-                    numeric=NumericStats(integral=True, min=micros[0], max=micros[-1], histogram=Histogram(micros, (300, 200, 250, 248))),
+                    numeric=NumericStats(integral=True, min=micros[0], max=micros[-1],
+                                         histogram=Histogram(micros, (300, 200, 250, 248))),
                     temporal=TemporalRange("2024-01-01 00:00:00", "2024-03-01 05:20:00", "us")),
         ColumnStats("tags", "List(String)", "nested", count=1000, null_count=0),
     ))
@@ -141,7 +142,8 @@ def golden_statistics(shift: float = 0.0) -> Statistics:
 def golden_report() -> Report:
     findings = (
         Finding(None, "row_count_out_of_range", "error", "1,000 rows, above dataset.max_rows 900", observed=1000,
-                expected={"max": 900}, count=1000, fix="check that the batch is complete; if this size is legitimate set dataset.max_rows to 1000"),
+                expected={"max": 900}, count=1000,
+                fix="check that the batch is complete; if this size is legitimate set dataset.max_rows to 1000"),
         Finding("income", "out_of_range", "error", "'income': 3 values below min 2000", observed={"min": 1000.0},
                 expected={"min": 2000}, count=3, fraction=0.00316, examples=(Example(1000.0, row=7), Example(1500.0, row=42)),
                 fix="fix the values; if they are legitimate set columns[income].range.min to 1000"),

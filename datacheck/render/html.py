@@ -219,7 +219,8 @@ def _overview(stats: Statistics | None, report: Report | None, drift: DriftRepor
         if summary.baseline_rows is not None:
             overview["baseline_rows"] = summary.baseline_rows
     if drift is not None:
-        overview.update({"passed": drift.passed and overview.get("passed", True), "drifted": drift.drifted_count, "compared": drift.compared_count,
+        overview.update({"passed": drift.passed and overview.get("passed", True),
+                         "drifted": drift.drifted_count, "compared": drift.compared_count,
                          "drifted_share": _num(drift.drifted_share), "baseline_rows": drift.row_count_baseline,
                          "rows": drift.row_count_current, "row_count_change": _num(drift.row_count_change),
                          "row_count_threshold": _num(drift.row_count_threshold),
