@@ -76,11 +76,13 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class DataFile:
-    """One file of DATA with its format and compression."""
+    """One file of DATA with its format and compression (and, for CSV, the delimiter given, so that a read
+    error can find its line by parsing the file the same way)."""
 
     path: str
     format: str
     compression: str | None = None
+    delimiter: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ def _data_file(path: str, options: ReadOptions) -> DataFile:
         raise InputError("cannot read this file: permission denied", path=path)
     if os.path.getsize(path) == 0:
         raise InputError("the file is empty (0 bytes)", path=path, hint="check that the export that wrote it finished")
-    return DataFile(path, fmt, compression)
+    return DataFile(path, fmt, compression, options.delimiter)
 
 
 # --------------------------------------------------------------------------------------- statistics files
@@ -222,7 +224,8 @@ def load_statistics(path: str | os.PathLike[str]) -> Statistics:
     except json.JSONDecodeError as exc:
         raise SchemaFileError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
     if not isinstance(document, dict) or document.get("format") != STATISTICS_FORMAT:
-        raise SchemaFileError(f"not a datacheck statistics file (expected \"format\": \"{STATISTICS_FORMAT}\")", path=path,
+        what = _foreign_json(document) or f'expected "format": "{STATISTICS_FORMAT}"'
+        raise SchemaFileError(f"not a datacheck statistics file ({what})", path=path,
                               hint="create one with 'datacheck stats DATA -o stats.json'")
     version = document.get("version")
     if not isinstance(version, int) or version > STATISTICS_VERSION:
@@ -475,6 +478,22 @@ _JSON_SHAPES = ("JSON data must be a list of objects (one per row) or an object 
                 "for one object per line, name the file .jsonl or pass --input-format ndjson")
 
 
+def _foreign_json(document: Any) -> str | None:
+    """What a JSON document that is not datacheck statistics is, when it is something we recognise."""
+    if not isinstance(document, dict):
+        return None
+    declared = document.get("format")
+    if declared == "datacheck.schema":
+        return "this is a datacheck schema file"
+    if isinstance(declared, str):
+        return f"it declares \"format\": {json.dumps(declared)}"
+    datasets = document.get("datasets")
+    if isinstance(datasets, list) and datasets and isinstance(datasets[0], dict) and (
+            "features" in datasets[0] or "numExamples" in datasets[0]):
+        return "this looks like TFDV statistics (DatasetFeatureStatisticsList), which datacheck cannot read"
+    return None
+
+
 def _json_table(document: Any, path: str) -> Any:
     """The part of a JSON document that is a table, or an InputError saying what the document is instead."""
     if isinstance(document, dict):
@@ -486,11 +505,10 @@ def _json_table(document: Any, path: str) -> Any:
             what = "schema" if declared == "datacheck.schema" else declared
             raise InputError(f"this is a datacheck {what} file (\"format\": \"{declared}\"), not data", path=path,
                              hint="a schema goes after --schema" if declared == "datacheck.schema" else None)
-        datasets = document.get("datasets")
-        if isinstance(datasets, list) and datasets and isinstance(datasets[0], dict) and (
-                "features" in datasets[0] or "numExamples" in datasets[0]):
-            raise InputError("this looks like TFDV statistics (DatasetFeatureStatisticsList), which datacheck cannot read",
-                             path=path, hint="compute datacheck statistics from the data: datacheck stats DATA -o stats.json")
+        foreign = _foreign_json(document)
+        if foreign is not None and "TFDV" in foreign:
+            raise InputError(foreign, path=path,
+                             hint="compute datacheck statistics from the data: datacheck stats DATA -o stats.json")
         # {"data": [records...]}, or {"col": [values...]} with one array per column.
         records = next((v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
         if records is not None:
@@ -572,9 +590,11 @@ def _csv_problem_line(data_file: DataFile) -> tuple[int, str] | None:
     """
     if data_file.compression:
         return None
-    separator = ","
-    if data_file.format == "tsv":
-        separator = "\t"
+    separator = data_file.delimiter or ("\t" if data_file.format == "tsv" else ",")
+    separator = "\t" if separator == "\\t" else separator
+    if len(separator) != 1:
+        return None
+    start = 1  # the line where the current record starts: an unclosed quote is reported where it opened
     try:
         with open(data_file.path, newline="", encoding="utf-8", errors="replace") as handle:
             reader = csv.reader(handle, delimiter=separator, strict=True)
@@ -583,9 +603,10 @@ def _csv_problem_line(data_file: DataFile) -> tuple[int, str] | None:
                 if expected is None:
                     expected = len(row)
                 elif row and len(row) != expected:
-                    return reader.line_num, "fields"
+                    return start, "fields"
+                start = reader.line_num + 1
     except csv.Error:
-        return reader.line_num, "quote"
+        return start, "quote"
     except OSError:
         return None
     return None

@@ -262,6 +262,9 @@ CASES: tuple[Case, ...] = (
          "duplicate column name 'id'", names_line=1),
     Case("empty_column_name", "data", "noname.csv", _text("noname.csv", "id,,city\n1,2,Berlin\n"), CANNOT_RUN,
          "empty name", names_line=1),
+    Case("odd_column_names", "data", "odd_names.csv",
+         _text("odd_names.csv", 'n,value,count,0|null,[red]x[/red],"a,b",😀, padded \n1,a,2,3,4,5,6,7\n2,b,3,4,5,6,7,8\n'),
+         OK, ""),
     Case("duplicate_keys_json", "data", "dup.jsonl", _text("dup.jsonl", '{"id": 1, "id": 2}\n'), OK, ""),
     Case("wide", "data", "wide.csv", _wide, OK, "", slow=True),
     # JSON
