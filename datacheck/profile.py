@@ -324,36 +324,24 @@ def _temporal_text(value: float | None, dtype: str) -> str | None:
 
 
 def _batch_expressions(schema: pl.Schema, kinds: dict[str, str]) -> list[pl.Expr]:
-    """One aggregation per statistic and column; aliases are "<position>|<stat>"."""
+    """The per-batch aggregations polars computes directly; aliases are "<position>|<stat>".
+
+    Numeric moments, extremes and sign counts are not here: they come from the sorted finite values (or the
+    value counts) that the quantile summary needs anyway, so the values are visited once.
+    """
     exprs: list[pl.Expr] = []
     for pos, (name, dtype) in enumerate(schema.items()):
         kind = kinds[name]
         col = pl.col(name)
         exprs.append(col.null_count().alias(f"{pos}|null"))
-        if kind in ("numeric", "temporal"):
-            if kind == "temporal" or dtype == pl.Boolean:
-                col = col.to_physical()
-            if dtype.is_decimal():
-                col = col.cast(pl.Float64)
-            if dtype.is_float():
-                finite = col.filter(col.is_finite())
-                exprs += [
-                    col.is_nan().sum().alias(f"{pos}|nan"),
-                    col.is_infinite().sum().alias(f"{pos}|inf"),
-                    (col == float("-inf")).sum().alias(f"{pos}|neginf"),
-                    (finite.round(0) != finite).sum().alias(f"{pos}|fractional"),
-                ]
-            else:
-                finite = col
+        if kind == "numeric" and dtype.is_float():
             exprs += [
-                finite.count().alias(f"{pos}|finite"),
-                finite.min().cast(pl.Float64).alias(f"{pos}|min"),
-                finite.max().cast(pl.Float64).alias(f"{pos}|max"),
-                finite.cast(pl.Float64).mean().alias(f"{pos}|mean"),
-                finite.cast(pl.Float64).var(ddof=0).alias(f"{pos}|var"),
-                (col == 0).sum().alias(f"{pos}|zero"),
-                (finite < 0).sum().alias(f"{pos}|negative"),
+                col.is_nan().sum().alias(f"{pos}|nan"),
+                col.is_infinite().sum().alias(f"{pos}|inf"),
+                (col == float("-inf")).sum().alias(f"{pos}|neginf"),
             ]
+        elif kind == "boolean":
+            exprs.append(col.sum().alias(f"{pos}|true"))
         elif kind in ("string", "categorical"):
             length = (col.cast(pl.String) if kind == "categorical" else col).str.len_chars()
             exprs += [
@@ -394,60 +382,110 @@ class _Scan:
             return
         self.rows += height
         row = batch.select(self.expressions).row(0, named=True) if self.expressions else {}
+        # Integer columns that still keep a frequency table get their quantile summary from its counts,
+        # which is exact and saves a sort.
+        counted_ints = {pos for pos, acc in enumerate(self.accumulators)
+                        if acc.kind == "numeric" and acc.tracks_frequencies and acc.table is not None}
+        sorted_values = self._sorted_finite_values(batch, skip=counted_ints)
         for pos, acc in enumerate(self.accumulators):
             nulls = int(row[f"{pos}|null"])
             acc.null_count += nulls
             acc.count += height - nulls
-            series = batch.get_column(acc.name)
+            counted = None
+            if acc.kind == "boolean" and height - nulls > 0:
+                true = int(row[f"{pos}|true"] or 0)
+                acc.add_counts([(v, c) for v, c in (("true", true), ("false", height - nulls - true)) if c])
+            elif acc.tracks_frequencies and height - nulls > 0:
+                counted = self._add_frequencies(acc, batch.get_column(acc.name), height - nulls)
             if acc.numeric_like:
-                self._add_numeric(acc, pos, row, series)
+                self._add_numeric(acc, pos, row, sorted_values.get(pos), counted if pos in counted_ints else None)
             elif acc.kind in ("string", "categorical"):
                 acc.add_lengths(row[f"{pos}|lmin"], row[f"{pos}|lmax"], int(row[f"{pos}|lsum"] or 0))
-            if acc.tracks_frequencies and height - nulls > 0:
-                self._add_frequencies(acc, series, height - nulls)
 
-    def _add_numeric(self, acc: _Accumulator, pos: int, row: dict[str, Any], series: pl.Series) -> None:
-        finite = int(row[f"{pos}|finite"])
+    def _sorted_finite_values(self, batch: pl.DataFrame, skip: set[int]) -> dict[int, pl.Series]:
+        """The finite values of every numeric and temporal column, sorted, in one query (polars sorts the
+        columns in parallel)."""
+        exprs = []
+        for pos, acc in enumerate(self.accumulators):
+            if not acc.numeric_like or pos in skip:
+                continue
+            col = pl.col(acc.name)
+            if acc.kind == "temporal" or self.schema[acc.name] == pl.Boolean:
+                col = col.to_physical()
+            col = col.cast(pl.Float64)
+            exprs.append(col.filter(col.is_finite()).sort().implode().alias(str(pos)))
+        if not exprs:
+            return {}
+        lists = batch.select(exprs)
+        return {int(name): lists.get_column(name)[0] for name in lists.columns}
+
+    def _add_numeric(self, acc: _Accumulator, pos: int, row: dict[str, Any], ordered: pl.Series | None,
+                     counted: pl.DataFrame | None = None) -> None:
+        """Moments, extremes, sign counts and the quantile summary from the batch's sorted finite values, or
+        from its value counts (integer columns that keep a frequency table)."""
         acc.nan_count += int(row.get(f"{pos}|nan") or 0)
         acc.inf_count += int(row.get(f"{pos}|inf") or 0)
         acc.neg_inf_count += int(row.get(f"{pos}|neginf") or 0)
-        acc.zero_count += int(row[f"{pos}|zero"] or 0)
-        acc.negative_count += int(row[f"{pos}|negative"] or 0)
-        if row.get(f"{pos}|fractional"):
-            acc.integral = False
-        if finite == 0:
-            return
-        acc.add_extremes(row[f"{pos}|min"], row[f"{pos}|max"])
-        acc.add_moments(finite, float(row[f"{pos}|mean"]), float(row[f"{pos}|var"] or 0.0) * finite)
-        values = series.to_physical() if acc.kind == "temporal" else series
-        if values.dtype.is_float():
-            values = values.filter(values.is_finite())
+        if counted is not None:
+            values = counted.get_column("value").cast(pl.Float64).to_numpy()
+            # Group order varies between runs; summing in value order keeps the float results identical.
+            order = np.argsort(values, kind="stable")
+            values, weights = values[order], counted.get_column("n").to_numpy().astype(np.float64)[order]
+            summary = sketches.QuantileSketch.from_counts(values, weights)
+        elif ordered is not None and ordered.len():
+            values = ordered.to_numpy()
+            weights = None
+            summary = sketches.QuantileSketch.from_sorted(values)
         else:
-            values = values.drop_nulls()
+            return
+        n = int(weights.sum()) if weights is not None else values.size
+        if n == 0:
+            return
+        mean = float(np.dot(values, weights) / n) if weights is not None else float(values.mean())
+        deviations = (values - mean) ** 2
+        m2 = float(np.dot(deviations, weights)) if weights is not None else float(deviations.sum())
+        if weights is not None:
+            acc.negative_count += int(weights[values < 0].sum())
+            acc.zero_count += int(weights[values == 0].sum())
+        else:
+            negative = int(np.searchsorted(values, 0.0, side="left"))
+            acc.negative_count += negative
+            acc.zero_count += int(np.searchsorted(values, 0.0, side="right")) - negative
+        if acc.integral and acc.kind == "numeric" and not self.schema[acc.name].is_integer():
+            acc.integral = bool(np.all(values == np.floor(values)))
+        acc.add_extremes(float(values.min()) if weights is not None else float(values[0]),
+                         float(values.max()) if weights is not None else float(values[-1]))
+        acc.add_moments(n, mean, m2)
         if acc.kll is None:
             acc.kll = sketches.new_kll()
-        # polars sorts in parallel; the summary then only picks evenly spaced order statistics.
-        ordered = values.cast(pl.Float64).sort().to_numpy()
-        acc.kll.merge(sketches.QuantileSketch.from_sorted(ordered))
+        acc.kll.merge(summary)
 
-    def _add_frequencies(self, acc: _Accumulator, series: pl.Series, present: int) -> None:
+    def _add_frequencies(self, acc: _Accumulator, series: pl.Series, present: int) -> pl.DataFrame | None:
+        """Update the frequency table (or, once dropped, the HLL sketch); return the batch's value counts."""
         if acc.table is None:
             # Too many distinct values for a frequency table: only the distinct-count sketch goes on.
             acc.add_registers(sketches.hll_registers_of(series), sketches.HLL_HASH)
-            return
-        text = _frequency_values(series.drop_nulls(), acc.kind)
-        counted = text.value_counts(sort=False, name="n")
-        values = counted.get_column(text.name).to_list()
-        counts = counted.get_column("n").to_list()
-        was_overflowed = acc.overflowed
+            return None
+        # Count first, then turn only the distinct values into text (group_by is several times faster than
+        # value_counts on low-cardinality columns).
+        raw_counts = series.drop_nulls().rename("value").to_frame().group_by("value").agg(pl.len().alias("n"))
+        counted = raw_counts.with_columns(_frequency_values(raw_counts.get_column("value"), acc.kind).alias("value"))
+        values = counted.get_column("value")
+        if not acc.overflowed and (counted.height > FREQUENCY_CAPACITY
+                                   or len(set(acc.table).union(values.to_list())) > FREQUENCY_CAPACITY):
+            # From here on the distinct count is an HLL estimate. The table still holds every value seen
+            # before this batch, so the registers start complete.
+            acc.overflowed = True
+            acc.add_registers(sketches.hll_registers_of(pl.Series(list(acc.table), dtype=pl.String)), sketches.HLL_HASH)
         if acc.overflowed:
-            acc.add_registers(sketches.hll_registers_of(counted.get_column(text.name)), sketches.HLL_HASH)
-        acc.add_counts(list(zip(values, counts)))
-        if acc.overflowed and (acc.kind == "numeric" or (not was_overflowed and len(values) > HIGH_CARDINALITY_RATIO * present)
-                               or (was_overflowed and len(values) > HIGH_CARDINALITY_RATIO * present)):
-            # An integer column with this many values is a measurement or an id, not a category; a string
-            # column whose batches are mostly distinct is free text or an id. Neither needs a table.
-            acc.drop_frequencies()
+            acc.add_registers(sketches.hll_registers_of(values), sketches.HLL_HASH)
+            if acc.kind == "numeric" or counted.height > HIGH_CARDINALITY_RATIO * present:
+                # An integer column with this many values is a measurement or an id, not a category; a string
+                # column whose batches are mostly distinct is free text or an id. Neither needs a table.
+                acc.drop_frequencies()
+                return raw_counts
+        acc.table, acc.table_error = sketches.misra_gries_merge_frame(acc.table, acc.table_error, counted, FREQUENCY_CAPACITY)
+        return raw_counts
 
     def finish(self, sources: Sequence[SourceInfo]) -> Statistics:
         columns = tuple(acc.finish() for acc in self.accumulators)

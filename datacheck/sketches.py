@@ -57,11 +57,33 @@ class QuantileSketch:
 
     @classmethod
     def from_sorted(cls, ordered: np.ndarray, capacity: int = QUANTILE_SCAN_CAPACITY) -> QuantileSketch:
-        if ordered.size == 0:
+        """Summarise sorted finite values: exactly when they have at most `capacity` distinct values, else
+        as `capacity` groups of g = ceil(n / capacity) neighbours (rank error g / 2)."""
+        n = ordered.size
+        if n == 0:
             return cls()
-        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-        counts = np.diff(np.append(starts, ordered.size))
-        sketch = cls(ordered[starts].copy(), counts.astype(np.int64), 0.0)
+        boundaries = np.flatnonzero(ordered[1:] != ordered[:-1])
+        if boundaries.size < capacity:
+            starts = np.concatenate(([0], boundaries + 1))
+            counts = np.diff(np.append(starts, n))
+            return cls(ordered[starts].copy(), counts.astype(np.int64), 0.0)
+        size = -(-n // capacity)
+        starts = np.arange(0, n, size)
+        weights = np.diff(np.append(starts, n)).astype(np.int64)
+        representatives = ordered[starts + (weights - 1) // 2]
+        sketch = cls(np.empty(0), np.empty(0, dtype=np.int64), float(size) / 2.0)
+        # Neighbouring groups may share a value; merging equal values keeps the list strictly increasing.
+        keep = np.concatenate(([True], representatives[1:] != representatives[:-1]))
+        group_starts = np.flatnonzero(keep)
+        sketch.values = representatives[group_starts].copy()
+        sketch.weights = np.add.reduceat(weights, group_starts)
+        return sketch
+
+    @classmethod
+    def from_counts(cls, values: np.ndarray, counts: np.ndarray, capacity: int = QUANTILE_SCAN_CAPACITY) -> QuantileSketch:
+        """Summarise distinct finite values with their counts (any order): exact up to `capacity` values."""
+        order = np.argsort(values, kind="stable")
+        sketch = cls(np.asarray(values, dtype=np.float64)[order], np.asarray(counts, dtype=np.int64)[order], 0.0)
         sketch.compress(capacity)
         return sketch
 
@@ -211,16 +233,17 @@ def hll_registers_of(values: pl.Series) -> np.ndarray:
     values = values.drop_nulls()
     if values.len() == 0:
         return registers
-    if values.dtype == pl.Categorical or values.dtype == pl.Enum:
+    if values.dtype != pl.String:
+        # Always hash the text form, as frequency tables store it, so registers filled from a table and
+        # from raw integer values agree.
         values = values.cast(pl.String)
     hashed = values.hash(seed=_HLL_SEED).to_numpy()
     width = 64 - HLL_PRECISION
     index = (hashed >> np.uint64(width)).astype(np.int64)
     # rank = position of the first 1-bit in the remaining bits; a sentinel bit caps it at width + 1.
     rest = (hashed << np.uint64(HLL_PRECISION)) | np.uint64(1 << (HLL_PRECISION - 1))
-    rank = pl.Series(rest).bitwise_leading_zeros().cast(pl.Int64) + 1
-    frame = pl.DataFrame({"index": index, "rank": rank}).group_by("index").agg(pl.col("rank").max())
-    registers[frame["index"].to_numpy()] = frame["rank"].to_numpy().astype(np.uint8)
+    rank = pl.Series(rest).bitwise_leading_zeros().to_numpy().astype(np.uint8) + 1
+    np.maximum.at(registers, index, rank)
     return registers
 
 
@@ -272,3 +295,19 @@ def misra_gries_merge(table: Mapping[str, int], error: int, counts: Iterable[tup
 def sorted_counts(table: Mapping[str, int]) -> list[tuple[str, int]]:
     """Most frequent first; ties broken by value, so that output is deterministic."""
     return sorted(table.items(), key=lambda item: (-item[1], item[0]))
+
+
+def misra_gries_merge_frame(table: Mapping[str, int], error: int, counted: pl.DataFrame,
+                            capacity: int) -> tuple[dict[str, int], int]:
+    """`misra_gries_merge` for a batch's counts as a polars frame ("value", "n"), done in polars when large."""
+    if counted.height <= capacity:
+        return misra_gries_merge(table, error, zip(counted.get_column("value").to_list(), counted.get_column("n").to_list()),
+                                 0, capacity)
+    current = pl.DataFrame({"value": list(table), "n": list(table.values())},
+                           schema={"value": pl.String, "n": counted.schema["n"]})
+    merged = pl.concat([current, counted.select("value", "n")]).group_by("value").agg(pl.col("n").sum())
+    if merged.height > capacity:
+        cut = int(merged.get_column("n").top_k(capacity + 1).min())
+        merged = merged.filter(pl.col("n") > cut).with_columns(pl.col("n") - cut)
+        error += cut
+    return dict(zip(merged.get_column("value").to_list(), merged.get_column("n").to_list())), error
