@@ -633,6 +633,24 @@ def validate(data_or_stats: Any, schema: Schema, *, env: str | None = None, base
              schema_path: str | None = None) -> Report:
     """Validate data (or its saved statistics) against a schema.
 
+    Args, Returns and Raises: as `validate_with_statistics`, which also returns the statistics of the scan.
+
+    Example:
+        >>> import polars as pl, datacheck
+        >>> df = pl.DataFrame({"x": [1, 2, 3]})
+        >>> datacheck.validate(df, datacheck.infer_schema(datacheck.profile(df))).passed
+        True
+    """
+    report, _ = validate_with_statistics(data_or_stats, schema, env=env, baseline=baseline, max_examples=max_examples,
+                                         options=options, progress=progress, schema_path=schema_path)
+    return report
+
+
+def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | None = None, baseline: Any = None,
+                             max_examples: int = 5, options: Any = None, progress: Any = None,
+                             schema_path: str | None = None) -> tuple[Report, Statistics]:
+    """Validate data (or its saved statistics) against a schema; also return the statistics of the one scan.
+
     Args:
         data_or_stats: a path, a list of paths (files, directories, globs), a saved statistics file, a
             `Statistics`, or an in-memory polars/pandas/pyarrow table.
@@ -646,7 +664,8 @@ def validate(data_or_stats: Any, schema: Schema, *, env: str | None = None, base
         schema_path: the schema file's name, used in the `fix` commands (default "schema.json").
 
     Returns:
-        A Report; `report.passed` is False when any finding is an error.
+        (Report, Statistics): `report.passed` is False when any finding is an error; the statistics are those
+        computed in the same scan (the HTML report shows them beside the findings).
 
     Raises:
         InputError: the data or the baseline cannot be read. UsageError: `env` is not in the schema.
@@ -687,7 +706,7 @@ def validate(data_or_stats: Any, schema: Schema, *, env: str | None = None, base
 
         base_stats = baseline if isinstance(baseline, Statistics) else profile(baseline, replace(options, allow_empty=True))
     names = _Names(schema=schema_path or "schema.json", data=_data_name(stats))
-    return _Validator(stats, schema, env, observer, max_examples, names, base_stats, from_statistics).run()
+    return _Validator(stats, schema, env, observer, max_examples, names, base_stats, from_statistics).run(), stats
 
 
 def _check_patterns(schema: Schema) -> None:

@@ -45,7 +45,6 @@ def test_exit_0_when_no_drift_and_1_when_drift():
     [TRAIN, CLEAN, "--threshold", "abc"],
     [TRAIN, CLEAN, "--env", "serving"],  # no schema
     [TRAIN, CLEAN, "--schema", "no_such_schema.json"],
-    [TRAIN, CLEAN, "--format", "html"],
 ])
 def test_exit_2_when_it_cannot_run(args):
     result = run(*args)
@@ -157,3 +156,12 @@ def test_python_m_datacheck_smoke():
                           capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["passed"] is True
+
+
+def test_html_output_is_one_self_contained_page(tmp_path: Path) -> None:
+    page = tmp_path / "drift.html"
+    result = runner.invoke(app, ["drift", TRAIN, str(SAMPLE / "loans_drifted.csv"), "-o", str(page)])
+    assert result.exit_code == 1, result.output
+    text = page.read_text()
+    assert text.startswith("<!DOCTYPE html>") and "income" in text
+    assert "http://" not in text.replace("http://www.w3.org", "") and "https://cdn" not in text

@@ -183,3 +183,14 @@ def test_python_m_smoke(schema_file: Path) -> None:
                            "--format", "github"], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 1
     assert done.stdout.startswith("::error ")
+
+
+def test_html_output_shows_findings_and_the_statistics_of_the_same_scan(runner: CliRunner, schema_file: Path,
+                                                                        tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    result = run(runner, "validate", str(SAMPLE / "loans_broken.csv"), "--schema", str(schema_file), "-o", str(page))
+    assert result.exit_code == 1
+    text = page.read_text()
+    # Findings (with their fix) and per-column figures are both embedded in the page's data block.
+    assert "not_unique" in text and "has_cosigner" in text and "fix" in text
+    assert '"rows":2000' in text.replace(" ", "")

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from datacheck import output
 from datacheck.errors import DatacheckError
+from datacheck.sources import ReadOptions
 
 app = typer.Typer(
     name="datacheck",
@@ -152,9 +153,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def read_options(input_format: str | None, delimiter: str | None, encoding: str,
-                 null_values: list[str] | None, no_header: bool) -> "ReadOptions":
-    from datacheck.sources import ReadOptions
-
+                 null_values: list[str] | None, no_header: bool) -> ReadOptions:
     return ReadOptions(input_format=input_format, delimiter=delimiter, encoding=encoding,
                        null_values=tuple(null_values or ()), has_header=not no_header)
 

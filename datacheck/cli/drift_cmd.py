@@ -8,12 +8,12 @@ from typing import Annotated, Optional
 import typer
 
 from datacheck.cli.common import (EXIT_CANNOT_RUN, DelimiterOpt, EncodingOpt, Format, InputFormatOpt, NoHeaderOpt,
-                                  NullValuesOpt, OutputOpt, app, emit, err_console, fail, out_console, read_options,
+                                  NullValuesOpt, OutputOpt, app, emit, err_console, out_console, read_options,
                                   reporting_errors)
 from datacheck.cli.stats_cmd import progress_bar
 from datacheck.errors import UsageError
 
-DriftFormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, markdown, junit or github. With -o FILE.json the default is json.")]
+DriftFormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, markdown, junit, github or html. With -o FILE the default follows the extension (.json, .md, .xml, .html).")]
 MethodOpt = Annotated[Optional[list[str]], typer.Option(
     "--method", "-m", help="Drift method: linf, jsd, normalized_abs_diff, psi, ks, wasserstein, chi2. "
                            "METHOD for every column, or numeric=METHOD / categorical=METHOD / COLUMN=METHOD (repeatable).")]
@@ -77,14 +77,15 @@ def drift(
         datacheck drift train.csv serving.csv --schema schema.json --env serving --format github
 
         datacheck drift a.csv b.csv --method numeric=psi --method categorical=chi2 --threshold numeric=0.25
+
+        datacheck drift train.csv eval.csv -o drift.html
     """
     from datacheck.drift import drift as run_drift
     from datacheck.profile import profile
 
     if fmt is None:
-        fmt = Format.json if output is not None and output.suffix == ".json" else Format.table
-    if fmt == Format.html:
-        raise fail(UsageError("drift cannot write html; use table, json, markdown, junit or github"))
+        by_suffix = {".json": Format.json, ".md": Format.markdown, ".xml": Format.junit, ".html": Format.html}
+        fmt = by_suffix.get(output.suffix.lower(), Format.table) if output is not None else Format.table
     with reporting_errors():
         methods, thresholds = _keyed(method, "method", False), _keyed(threshold, "threshold", True)
         spec = None
@@ -98,11 +99,11 @@ def drift(
         with progress_bar("Profiling current") as progress:
             cur = profile(current, options, progress=progress)
         report = run_drift(base, cur, schema=spec, method=methods, threshold=thresholds, env=env)  # type: ignore[arg-type]
-    _render(report, fmt, output)
+    _render(report, fmt, output, base, cur)
     raise typer.Exit(report.exit_code)
 
 
-def _render(report: object, fmt: Format, output: Path | None) -> None:
+def _render(report: object, fmt: Format, output: Path | None, base: object = None, cur: object = None) -> None:
     from datacheck.render import drift as render
     from datacheck.render.common import render_to_text
 
@@ -114,6 +115,10 @@ def _render(report: object, fmt: Format, output: Path | None) -> None:
         emit(render.drift_junit(report), output)  # type: ignore[arg-type]
     elif fmt == Format.github:
         emit(render.drift_github(report), output)  # type: ignore[arg-type]
+    elif fmt == Format.html:
+        from datacheck.render.html import drift_html
+
+        emit(drift_html(report, base, cur), output)  # type: ignore[arg-type]
     elif output is None:
         out_console.print(render.drift_table(report, out_console.width))  # type: ignore[arg-type]
     else:

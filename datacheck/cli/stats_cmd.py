@@ -14,7 +14,7 @@ from datacheck.profile import ProgressCallback, profile
 from datacheck.render.common import render_to_text
 from datacheck.render.stats import stats_json, stats_markdown, stats_table
 
-StatsFormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, markdown or html. With -o FILE.json the default is json.")]
+StatsFormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, markdown or html. With -o FILE the default follows the extension (.json, .md, .html).")]
 
 
 @contextmanager
@@ -56,7 +56,8 @@ def stats(
         datacheck stats data.csv --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
     if fmt is None:
-        fmt = Format.json if output is not None and output.suffix == ".json" else Format.table
+        by_suffix = {".json": Format.json, ".md": Format.markdown, ".html": Format.html}
+        fmt = by_suffix.get(output.suffix.lower(), Format.table) if output is not None else Format.table
     with reporting_errors():
         options = read_options(input_format, delimiter, encoding, null_value, no_header)
         with progress_bar("Profiling") as progress:

@@ -20,6 +20,7 @@ class ReportFormat(str, enum.Enum):
     markdown = "markdown"
     junit = "junit"
     github = "github"
+    html = "html"
 
 
 class FailOn(str, enum.Enum):
@@ -30,11 +31,12 @@ class FailOn(str, enum.Enum):
 SchemaOpt = Annotated[Path, typer.Option("--schema", "-s", help="The schema file to validate against (from `datacheck infer`).", show_default=False)]
 BaselineOpt = Annotated[Optional[list[str]], typer.Option("--baseline", "-b", help="Earlier data or a saved statistics file: checks the row-count change and drift against it (repeatable for several files).")]
 EnvOpt = Annotated[Optional[str], typer.Option("--env", "-e", help="The schema environment of DATA (e.g. serving): columns it excludes may be absent.")]
-ReportFormatOpt = Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="table, json, markdown, junit or github. With -o FILE the default follows the extension (.json, .md, .xml).")]
+ReportFormatOpt = Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="table, json, markdown, junit, github or html. With -o FILE the default follows the extension (.json, .md, .xml, .html).")]
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")]
 MaxExamplesOpt = Annotated[int, typer.Option("--max-examples", min=0, help="The most example values (with row numbers) per finding.")]
 
-_BY_SUFFIX = {".json": ReportFormat.json, ".md": ReportFormat.markdown, ".xml": ReportFormat.junit}
+_BY_SUFFIX = {".json": ReportFormat.json, ".md": ReportFormat.markdown, ".xml": ReportFormat.junit,
+              ".html": ReportFormat.html}
 
 
 @app.command()
@@ -72,11 +74,13 @@ def validate(
         datacheck validate batch.csv -s schema.json --format junit -o datacheck.xml
 
         datacheck validate batch.csv -s schema.json --format markdown >> "$GITHUB_STEP_SUMMARY"
+
+        datacheck validate batch.csv -s schema.json -o report.html
     """
     from datacheck.render.report import render_report
     from datacheck.render.report import report_table
     from datacheck.schema import Schema
-    from datacheck.validate import validate as run_validation
+    from datacheck.validate import validate_with_statistics
 
     if fmt is None:
         fmt = _BY_SUFFIX.get(output.suffix.lower(), ReportFormat.table) if output is not None else ReportFormat.table
@@ -84,10 +88,14 @@ def validate(
         spec = Schema.load(schema)
         options = read_options(input_format, delimiter, encoding, null_value, no_header)
         with progress_bar("Validating") as progress:
-            report = run_validation(list(data), spec, env=env, baseline=list(baseline) if baseline else None,
+            report, statistics = validate_with_statistics(list(data), spec, env=env, baseline=list(baseline) if baseline else None,
                                     max_examples=max_examples, options=options, progress=progress,
                                     schema_path=str(schema))
-    if fmt == ReportFormat.table and output is None:
+    if fmt == ReportFormat.html:
+        from datacheck.render.html import validation_html
+
+        emit(validation_html(statistics, report), output)
+    elif fmt == ReportFormat.table and output is None:
         out_console.print(report_table(report, out_console.width))
     else:
         emit(render_report(report, fmt.value, fail_on=fail_on.value), output)
