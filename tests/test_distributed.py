@@ -336,3 +336,15 @@ def test_merge_command_warns_when_inputs_cover_the_same_source(daily_stats: list
     assert result.exit_code == 0
     assert "appear in more than one input" in result.output
     assert json.loads(out.read_text())["num_rows"] == 2 * FILES[0][1]
+
+
+def test_profile_with_engine_refuses_cluster_options_for_the_local_engine(dataset_dir: Path) -> None:
+    with pytest.raises(UsageError, match="not local"):
+        profile_with_engine([str(dataset_dir)], engine="local", workers=2)
+    with pytest.raises(UsageError, match="unknown engine"):
+        profile_with_engine([str(dataset_dir)], engine="spark")
+
+
+def test_profile_with_engine_passes_a_statistics_file_through(daily_stats: list[Path]) -> None:
+    stats = profile_with_engine([str(daily_stats[0])], engine="processes")
+    assert stats.to_dict() == json.loads(daily_stats[0].read_text())
