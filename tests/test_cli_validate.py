@@ -188,7 +188,7 @@ def test_python_m_smoke(schema_file: Path) -> None:
 def test_html_output_shows_findings_and_the_statistics_of_the_same_scan(runner: CliRunner, schema_file: Path,
                                                                         tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    result = run(runner, "validate", str(SAMPLE / "loans_broken.csv"), "--schema", str(schema_file), "-o", str(page))
+    result = run(runner, BROKEN, "--schema", str(schema_file), "-o", str(page))
     assert result.exit_code == 1
     text = page.read_text()
     # Findings (with their fix) and per-column figures are both embedded in the page's data block.
