@@ -49,6 +49,9 @@ from datacheck.statistics import (
 
 #: Rows per batch. Large enough that per-batch overhead is small, small enough to bound memory.
 BATCH_ROWS = 1_000_000
+#: A numeric column whose batch had at most this many distinct values is counted (a group-by), not sorted,
+#: in the next batch: cheaper for dates and small integer ranges, and exact.
+FEW_VALUES = 2048
 #: After the frequency table overflows, a string column whose batches are mostly distinct values is free
 #: text or an identifier: keeping its frequency table would cost a group-by per batch and tell nothing.
 HIGH_CARDINALITY_RATIO = 0.5
@@ -129,6 +132,7 @@ class _Accumulator:
     hll: np.ndarray | None = None
     hll_hash: str | None = None
     hll_broken: int = 0  # lower bound on distinct when registers of different hashes met
+    few_values: bool = False  # the last batch had few distinct values: count them instead of sorting
 
     @property
     def numeric_like(self) -> bool:
@@ -381,12 +385,14 @@ class _Scan:
         if height == 0:
             return
         self.rows += height
-        row = batch.select(self.expressions).row(0, named=True) if self.expressions else {}
         # Integer columns that still keep a frequency table get their quantile summary from its counts,
         # which is exact and saves a sort.
+        # So do numeric and temporal columns whose last batch had few distinct values (dates, small ranges).
         counted_ints = {pos for pos, acc in enumerate(self.accumulators)
-                        if acc.kind == "numeric" and acc.tracks_frequencies and acc.table is not None}
-        sorted_values = self._sorted_finite_values(batch, skip=counted_ints)
+                        if acc.numeric_like and (acc.few_values or (acc.tracks_frequencies and acc.table is not None))}
+        results = self._run_batch_queries(batch, counted_ints)
+        row = results["aggregates"].row(0, named=True) if self.expressions else {}
+        lists = results.get("sorted")
         for pos, acc in enumerate(self.accumulators):
             nulls = int(row[f"{pos}|null"])
             acc.null_count += nulls
@@ -396,28 +402,49 @@ class _Scan:
                 true = int(row[f"{pos}|true"] or 0)
                 acc.add_counts([(v, c) for v, c in (("true", true), ("false", height - nulls - true)) if c])
             elif acc.tracks_frequencies and height - nulls > 0:
-                counted = self._add_frequencies(acc, batch.get_column(acc.name), height - nulls)
+                counted = self._add_frequencies(acc, results.get(f"counts|{pos}"), results.get(f"hashes|{pos}"),
+                                                height - nulls)
             if acc.numeric_like:
-                self._add_numeric(acc, pos, row, sorted_values.get(pos), counted if pos in counted_ints else None)
+                ordered = lists.get_column(str(pos))[0] if lists is not None and str(pos) in lists.columns else None
+                if pos in counted_ints and counted is None:
+                    counted = results.get(f"numcounts|{pos}")
+                self._add_numeric(acc, pos, row, ordered, counted if pos in counted_ints else None)
             elif acc.kind in ("string", "categorical"):
                 acc.add_lengths(row[f"{pos}|lmin"], row[f"{pos}|lmax"], int(row[f"{pos}|lsum"] or 0))
 
-    def _sorted_finite_values(self, batch: pl.DataFrame, skip: set[int]) -> dict[int, pl.Series]:
-        """The finite values of every numeric and temporal column, sorted, in one query (polars sorts the
-        columns in parallel)."""
-        exprs = []
+    def _run_batch_queries(self, batch: pl.DataFrame, counted_ints: set[int]) -> dict[str, pl.DataFrame]:
+        """Every per-batch query, run together so that polars spreads them over the cores:
+        - "aggregates": one row of counts and string-length figures;
+        - "sorted": the sorted finite values of each numeric and temporal column (as one-row lists);
+        - "counts|i": value counts of column i while it keeps a frequency table;
+        - "hashes|i": HLL hashes of column i once it has too many distinct values for a table.
+        """
+        lazy = batch.lazy()
+        queries: dict[str, pl.LazyFrame] = {}
+        if self.expressions:
+            queries["aggregates"] = lazy.select(self.expressions)
+        sort_exprs = []
         for pos, acc in enumerate(self.accumulators):
-            if not acc.numeric_like or pos in skip:
-                continue
-            col = pl.col(acc.name)
-            if acc.kind == "temporal" or self.schema[acc.name] == pl.Boolean:
-                col = col.to_physical()
-            col = col.cast(pl.Float64)
-            exprs.append(col.filter(col.is_finite()).sort().implode().alias(str(pos)))
-        if not exprs:
-            return {}
-        lists = batch.select(exprs)
-        return {int(name): lists.get_column(name)[0] for name in lists.columns}
+            if acc.numeric_like and pos not in counted_ints:
+                col = pl.col(acc.name)
+                if acc.kind == "temporal":
+                    col = col.to_physical()
+                col = col.cast(pl.Float64)
+                sort_exprs.append(col.filter(col.is_finite()).sort().implode().alias(str(pos)))
+            if pos in counted_ints and not (acc.tracks_frequencies and acc.table is not None):
+                col = pl.col(acc.name).to_physical() if acc.kind == "temporal" else pl.col(acc.name)
+                queries[f"numcounts|{pos}"] = (lazy.select(col.filter(col.is_not_null() & col.cast(pl.Float64).is_finite())
+                                                           .alias("value")).group_by("value").agg(pl.len().alias("n")))
+            if acc.tracks_frequencies and acc.kind != "boolean":
+                if acc.table is not None:
+                    queries[f"counts|{pos}"] = (lazy.select(pl.col(acc.name).drop_nulls().alias("value"))
+                                                .group_by("value").agg(pl.len().alias("n")))
+                else:
+                    queries[f"hashes|{pos}"] = lazy.select(sketches.hll_hash_expression(pl.col(acc.name)).alias("h"))
+        if sort_exprs:
+            queries["sorted"] = lazy.select(sort_exprs)
+        frames = pl.collect_all(list(queries.values()))
+        return dict(zip(queries, frames))
 
     def _add_numeric(self, acc: _Accumulator, pos: int, row: dict[str, Any], ordered: pl.Series | None,
                      counted: pl.DataFrame | None = None) -> None:
@@ -459,16 +486,17 @@ class _Scan:
         if acc.kll is None:
             acc.kll = sketches.new_kll()
         acc.kll.merge(summary)
+        acc.few_values = summary.error == 0 and summary.values.size <= FEW_VALUES
 
-    def _add_frequencies(self, acc: _Accumulator, series: pl.Series, present: int) -> pl.DataFrame | None:
-        """Update the frequency table (or, once dropped, the HLL sketch); return the batch's value counts."""
-        if acc.table is None:
+    def _add_frequencies(self, acc: _Accumulator, raw_counts: pl.DataFrame | None, hashes: pl.DataFrame | None,
+                         present: int) -> pl.DataFrame | None:
+        """Update the frequency table (or, once dropped, the HLL sketch) from the batch's value counts (or
+        hashes); return the value counts."""
+        if acc.table is None or raw_counts is None:
             # Too many distinct values for a frequency table: only the distinct-count sketch goes on.
-            acc.add_registers(sketches.hll_registers_of(series), sketches.HLL_HASH)
+            if hashes is not None:
+                acc.add_registers(sketches.hll_registers_from_hashes(hashes.get_column("h").to_numpy()), sketches.HLL_HASH)
             return None
-        # Count first, then turn only the distinct values into text (group_by is several times faster than
-        # value_counts on low-cardinality columns).
-        raw_counts = series.drop_nulls().rename("value").to_frame().group_by("value").agg(pl.len().alias("n"))
         counted = raw_counts.with_columns(_frequency_values(raw_counts.get_column("value"), acc.kind).alias("value"))
         values = counted.get_column("value")
         if not acc.overflowed and (counted.height > FREQUENCY_CAPACITY

@@ -227,24 +227,31 @@ _HLL_SEED = 0x5EED_DA7A
 HLL_HASH = f"polars-{pl.__version__}-seed{_HLL_SEED}"
 
 
-def hll_registers_of(values: pl.Series) -> np.ndarray:
-    """HLL registers (uint8, 2**HLL_PRECISION of them) of the non-null values of `values`."""
+def hll_hash_expression(column: pl.Expr) -> pl.Expr:
+    """The 64-bit hashes HLL registers are filled from. Values are hashed in their text form, as frequency
+    tables store them, so registers filled from a table and from raw values agree."""
+    return column.cast(pl.String).drop_nulls().hash(seed=_HLL_SEED)
+
+
+def hll_registers_from_hashes(hashed: np.ndarray) -> np.ndarray:
+    """HLL registers (uint8, 2**HLL_PRECISION of them) of 64-bit hashes."""
     registers = np.zeros(1 << HLL_PRECISION, dtype=np.uint8)
-    values = values.drop_nulls()
-    if values.len() == 0:
+    if hashed.size == 0:
         return registers
-    if values.dtype != pl.String:
-        # Always hash the text form, as frequency tables store it, so registers filled from a table and
-        # from raw integer values agree.
-        values = values.cast(pl.String)
-    hashed = values.hash(seed=_HLL_SEED).to_numpy()
+    hashed = hashed.astype(np.uint64, copy=False)
     width = 64 - HLL_PRECISION
-    index = (hashed >> np.uint64(width)).astype(np.int64)
+    index = (hashed >> np.uint64(width)).astype(np.intp)
     # rank = position of the first 1-bit in the remaining bits; a sentinel bit caps it at width + 1.
     rest = (hashed << np.uint64(HLL_PRECISION)) | np.uint64(1 << (HLL_PRECISION - 1))
     rank = pl.Series(rest).bitwise_leading_zeros().to_numpy().astype(np.uint8) + 1
     np.maximum.at(registers, index, rank)
     return registers
+
+
+def hll_registers_of(values: pl.Series) -> np.ndarray:
+    """HLL registers of the non-null values of `values`."""
+    hashed = values.to_frame("v").select(hll_hash_expression(pl.col("v"))).to_series()
+    return hll_registers_from_hashes(hashed.to_numpy())
 
 
 def hll_estimate(registers: np.ndarray) -> float:
