@@ -356,6 +356,12 @@ def _batch_expressions(schema: pl.Schema, kinds: dict[str, str]) -> list[pl.Expr
     return exprs
 
 
+def _column_frame(batch: pl.DataFrame, name: str) -> pl.LazyFrame:
+    """A one-column LazyFrame: a per-column query planned over the whole batch would carry the batch's full
+    schema, and 10,000 such plans over 10,000 columns cost memory quadratic in the column count."""
+    return batch.get_column(name).to_frame().lazy()
+
+
 def _frequency_values(series: pl.Series, kind: str) -> pl.Series:
     """The column as text, as frequency tables store it (booleans as true/false)."""
     if kind == "boolean":
@@ -433,14 +439,15 @@ class _Scan:
                 sort_exprs.append(col.filter(col.is_finite()).sort().implode().alias(str(pos)))
             if pos in counted_ints and not (acc.tracks_frequencies and acc.table is not None):
                 col = pl.col(acc.name).to_physical() if acc.kind == "temporal" else pl.col(acc.name)
-                queries[f"numcounts|{pos}"] = (lazy.select(col.filter(col.is_not_null() & col.cast(pl.Float64).is_finite())
+                queries[f"numcounts|{pos}"] = (_column_frame(batch, acc.name).select(col.filter(col.is_not_null() & col.cast(pl.Float64).is_finite())
                                                            .alias("value")).group_by("value").agg(pl.len().alias("n")))
             if acc.tracks_frequencies and acc.kind != "boolean":
                 if acc.table is not None:
-                    queries[f"counts|{pos}"] = (lazy.select(pl.col(acc.name).drop_nulls().alias("value"))
+                    queries[f"counts|{pos}"] = (_column_frame(batch, acc.name).select(pl.col(acc.name).drop_nulls().alias("value"))
                                                 .group_by("value").agg(pl.len().alias("n")))
                 else:
-                    queries[f"hashes|{pos}"] = lazy.select(sketches.hll_hash_expression(pl.col(acc.name)).alias("h"))
+                    queries[f"hashes|{pos}"] = _column_frame(batch, acc.name).select(
+                        sketches.hll_hash_expression(pl.col(acc.name)).alias("h"))
         if sort_exprs:
             queries["sorted"] = lazy.select(sort_exprs)
         frames = pl.collect_all(list(queries.values()))
@@ -497,7 +504,8 @@ class _Scan:
             if hashes is not None:
                 acc.add_registers(sketches.hll_registers_from_hashes(hashes.get_column("h").to_numpy()), sketches.HLL_HASH)
             return None
-        counted = raw_counts.with_columns(_frequency_values(raw_counts.get_column("value"), acc.kind).alias("value"))
+        counted = pl.DataFrame([_frequency_values(raw_counts.get_column("value"), acc.kind).alias("value"),
+                                raw_counts.get_column("n")])
         values = counted.get_column("value")
         if not acc.overflowed and (counted.height > FREQUENCY_CAPACITY
                                    or len(set(acc.table).union(values.to_list())) > FREQUENCY_CAPACITY):
