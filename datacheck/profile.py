@@ -639,7 +639,9 @@ def _accumulator_from(stats: ColumnStats) -> _Accumulator:
         acc.kll = sketches.kll_from_text(stats.sketch.kll) if stats.sketch.kll else None
     if stats.lengths is not None:
         acc.length_min, acc.length_max, acc.length_sum = stats.lengths.min, stats.lengths.max, stats.sketch.length_sum
-    if stats.distinct is not None:
+    if stats.distinct is None:
+        acc.table = None
+    else:
         exact = stats.distinct.exact and stats.frequencies is not None and stats.frequencies.error == 0
         acc.overflowed = not exact
         acc.table = stats.frequencies.as_mapping() if stats.frequencies is not None else None
@@ -652,6 +654,10 @@ def _accumulator_from(stats: ColumnStats) -> _Accumulator:
 
 
 def _merge_into(target: _Accumulator, other: _Accumulator) -> None:
+    if other.count == 0 and target.kind != other.kind:
+        # A part where the column is entirely null (polars types it Null) says nothing about its kind.
+        target.null_count += other.null_count
+        return
     if target.kind != other.kind:
         raise UsageError(f"column {target.name!r} is {target.dtype} ({target.kind}) in one part and "
                          f"{other.dtype} ({other.kind}) in another; statistics of different types do not merge",
@@ -671,14 +677,13 @@ def _merge_into(target: _Accumulator, other: _Accumulator) -> None:
     target.add_kll(other.kll)
     if other.length_min is not None or other.length_sum:
         target.add_lengths(other.length_min, other.length_max, other.length_sum)
-    if target.tracks_frequencies or other.tracks_frequencies:
-        target.tracks_frequencies = True
-        if other.table is None:
-            target.drop_frequencies()
-        if not target.overflowed and other.overflowed and target.table is not None:
-            # Seed registers from the exact side before the sides meet.
-            target.add_counts([], 0) if False else None
+    if target.tracks_frequencies and other.tracks_frequencies:
         _merge_distinct(target, other)
+    elif target.tracks_frequencies or other.tracks_frequencies:
+        # Integers meeting floats: the union is a float column, which keeps no frequency table.
+        target.tracks_frequencies = False
+        target.drop_frequencies()
+        target.hll, target.overflowed = None, False
 
 
 def _merge_distinct(target: _Accumulator, other: _Accumulator) -> None:
@@ -728,6 +733,11 @@ def merge(parts: Sequence[Statistics]) -> Statistics:
     for part in parts:
         for col in part.columns:
             acc = _accumulator_from(col)
+            if col.name in merged and merged[col.name].count == 0 and merged[col.name].kind != acc.kind:
+                # So far the column was entirely null (typed Null): this part decides its kind.
+                acc.null_count += merged[col.name].null_count
+                merged[col.name] = acc
+                continue
             if col.name not in merged:
                 order.append(col.name)
                 # Rows of earlier parts that lacked this column are nulls of it.
