@@ -348,3 +348,19 @@ def test_profile_with_engine_refuses_cluster_options_for_the_local_engine(datase
 def test_profile_with_engine_passes_a_statistics_file_through(daily_stats: list[Path]) -> None:
     stats = profile_with_engine([str(daily_stats[0])], engine="processes")
     assert stats.to_dict() == json.loads(daily_stats[0].read_text())
+
+
+def test_stats_command_engine_option_matches_the_local_run(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from datacheck.cli import app
+
+    pattern = str(Path(__file__).resolve().parents[1] / "sample_data" / "loans_[tcd]*.parquet")  # not broken
+    runner = CliRunner()
+    local = runner.invoke(app, ["stats", pattern, "--format", "json"])
+    threads = runner.invoke(app, ["stats", pattern, "--engine", "threads", "--workers", "2", "--format", "json"])
+    assert local.exit_code == threads.exit_code == 0, threads.output
+    by_local, by_threads = json.loads(local.stdout), json.loads(threads.stdout)
+    assert by_local["num_rows"] == by_threads["num_rows"] == 9_000
+    for a, b in zip(by_local["columns"], by_threads["columns"]):
+        assert (a["name"], a["count"], a["null_count"]) == (b["name"], b["count"], b["null_count"])

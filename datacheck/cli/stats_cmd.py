@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 from contextlib import contextmanager
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -14,6 +15,16 @@ from datacheck.profile import ProgressCallback, profile
 from datacheck.render.common import render_to_text
 from datacheck.render.stats import stats_json, stats_markdown, stats_table
 
+class Engine(str, enum.Enum):
+    local = "local"
+    threads = "threads"
+    processes = "processes"
+    dask = "dask"
+
+
+EngineOpt = Annotated[Engine, typer.Option("--engine", help="local: one scan per file, in order. threads or processes: files and Parquet row groups in parallel on this machine. dask: on a Dask cluster (pip install 'datacheck[dask]'); see docs/scale.md.")]
+SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask). Without it, a local cluster runs for this command.")]
+WorkersOpt = Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes or threads for --engine processes|threads (default: the CPU count), or of the local Dask cluster (default 2).")]
 StatsFormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, markdown or html. With -o FILE the default follows the extension (.json, .md, .html).")]
 
 
@@ -41,6 +52,9 @@ def stats(
     encoding: EncodingOpt = "utf8",
     null_value: NullValuesOpt = None,
     no_header: NoHeaderOpt = False,
+    engine: EngineOpt = Engine.local,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Compute per-column statistics of DATA: counts, missing values, min/max/mean/std, quantiles,
     histograms, distinct and top values, string lengths.
@@ -54,6 +68,8 @@ def stats(
         datacheck stats 'data/2024-*.parquet' -o stats.json
 
         datacheck stats data.csv --format markdown >> "$GITHUB_STEP_SUMMARY"
+
+        datacheck stats 'lake/2024/*.parquet' --engine processes -o stats.json
     """
     if fmt is None:
         by_suffix = {".json": Format.json, ".md": Format.markdown, ".html": Format.html}
@@ -61,7 +77,13 @@ def stats(
     with reporting_errors():
         options = read_options(input_format, delimiter, encoding, null_value, no_header)
         with progress_bar("Profiling") as progress:
-            statistics = profile(data, options, progress=progress)
+            if engine == Engine.local and scheduler is None and workers is None:
+                statistics = profile(data, options, progress=progress)
+            else:
+                from datacheck.distributed import profile_with_engine
+
+                statistics = profile_with_engine(data, options, engine=engine.value, scheduler=scheduler, workers=workers,
+                                                 progress=progress)
     if fmt == Format.json:
         emit(stats_json(statistics), output)
     elif fmt == Format.markdown:
