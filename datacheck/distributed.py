@@ -28,16 +28,21 @@ from __future__ import annotations
 
 import os
 import uuid
+from functools import partial
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datacheck.errors import DatacheckError, InputError, SchemaFileError, UsageError
 from datacheck.profile import ProgressCallback, merge, profile_dataset, profile_frame
 from datacheck.sources import DataFile, Dataset, ReadOptions, _guess_format, load_statistics, resolve, scan_file
 from datacheck.statistics import SourceInfo, Statistics
+
+if TYPE_CHECKING:
+    from datacheck.schema import Schema
+    from datacheck.validate import RowChecks
 
 #: Rows per partition when a Parquet file is split by row groups. Big enough that per-task overhead (a few
 #: ms on Dask) is small; small enough that a worker's memory stays bounded and the cluster is kept busy.
@@ -180,6 +185,42 @@ def _profile_partition(partition: Partition, options: ReadOptions) -> Statistics
     return stats
 
 
+def _validate_partition(partition: Partition, options: ReadOptions, *, schema: Schema,
+                        max_examples: int) -> tuple[Statistics, RowChecks] | _Failures:
+    """Profile one partition and run the schema's row-level checks in the same scan (runs on a worker).
+
+    Row numbers in examples are relative to the file: a row-group run starts at `partition.offset`."""
+    from datacheck.validate import RowChecks
+
+    observer = RowChecks(schema, max_examples)
+    observer.file = partition.file.path
+    observer.row_base = partition.offset
+    data_file = partition.file
+    try:
+        frame = scan_file(data_file, options)
+        if partition.first_group is not None:
+            frame = frame.slice(partition.offset, partition.rows)
+        stats = profile_frame(frame, source=SourceInfo(partition.label, data_file.format, 0), data_file=data_file,
+                              observers=[observer])
+    except DatacheckError as exc:
+        return _Failures((_Failure(partition.label, exc.reason, exc.hint),))
+    if partition.rows is not None and stats.num_rows != partition.rows:
+        return _Failures((_Failure(partition.label, f"read {stats.num_rows:,} rows where the file's footer lists {partition.rows:,}",
+                                   "the file changed while it was read, or it is corrupt; rewrite it"),))
+    return stats, observer.compact()
+
+
+def _merge_checked_node(*parts: tuple[Statistics, RowChecks] | _Failures) -> tuple[Statistics, RowChecks] | _Failures:
+    """One node of validate's merge tree: merge the Statistics and the row-check tallies, in partition order."""
+    failures = tuple(f for part in parts if isinstance(part, _Failures) for f in part.items)
+    if failures:
+        return _Failures(failures)
+    checks = parts[0][1]  # type: ignore[index]
+    for part in parts[1:]:
+        checks = checks.merge(part[1])  # type: ignore[index]
+    return merge([part[0] for part in parts]), checks  # type: ignore[index]
+
+
 def _merge_node(*parts: Statistics | _Failures) -> Statistics | _Failures:
     """One node of the merge tree (runs on a worker): merge the parts in order, or pass failures up."""
     failures = tuple(f for part in parts if isinstance(part, _Failures) for f in part.items)
@@ -188,10 +229,13 @@ def _merge_node(*parts: Statistics | _Failures) -> Statistics | _Failures:
     return merge(list(parts))  # type: ignore[arg-type]
 
 
-def _outcome(result: Statistics | _Failures) -> tuple[int, str | None]:
-    """(rows, error) of a partition's result; a tiny task, so the driver never fetches partial Statistics."""
+def _outcome(result: Any) -> tuple[int, str | None]:
+    """(rows, error) of a partition's result (Statistics, or validate's (Statistics, RowChecks)); a tiny task,
+    so the driver never fetches partial results."""
     if isinstance(result, _Failures):
         return 0, result.items[0].reason
+    if isinstance(result, tuple):
+        result = result[0]
     return result.num_rows, None
 
 
@@ -233,6 +277,68 @@ def profile_partitioned(dataset: Dataset, *, engine: str = "dask", scheduler: st
     Example:
         >>> stats = profile_partitioned(resolve(["data/"]), engine="dask", scheduler="tcp://10.0.0.5:8786")  # doctest: +SKIP
     """
+    result, _ = _run_partitioned(dataset, engine, scheduler, workers, progress, partition_rows, split_every,
+                                 _profile_partition, _merge_node)
+    return result
+
+
+def validate_partitioned(dataset: Dataset, schema: Schema, *, max_examples: int = 5, engine: str = "dask",
+                         scheduler: str | None = None, workers: int | None = None,
+                         progress: PartitionProgressCallback | None = None, partition_rows: int | None = None,
+                         split_every: int = SPLIT_EVERY) -> tuple[Statistics, RowChecks]:
+    """The one-scan validation of a Dataset, partition by partition: what ``datacheck validate --engine`` runs.
+
+    Each partition (as in `profile_partitioned`) is profiled on a worker with the schema's row-level checks
+    (`datacheck.validate.RowChecks`) observing the same scan; the partial (Statistics, RowChecks) pairs are
+    merged in a tree in partition order. Counts add, examples are the first `max_examples` in (file, row)
+    order with row numbers relative to their file, and duplicate keys are found across partitions exactly,
+    so `datacheck.validate` turns the pair into the same report as a local run. Unlike `profile_partitioned`,
+    `Statistics.sources` lists files, not partitions: the row-group runs of a file are summed into one entry,
+    as a local run lists it.
+
+    Args:
+        dataset, engine, scheduler, workers, progress, split_every: as `profile_partitioned`.
+        schema: the Schema whose row-level checks run.
+        max_examples: the most examples kept per check.
+        partition_rows: as `profile_partitioned` (default PARTITION_ROWS).
+
+    Returns:
+        (Statistics, RowChecks), ready for `datacheck.validate`'s checks.
+
+    Raises:
+        As `profile_partitioned`.
+
+    Example:
+        >>> stats, checks = validate_partitioned(resolve(["data/"]), Schema.load("s.json"), engine="processes")  # doctest: +SKIP
+    """
+    task = partial(_validate_partition, schema=schema, max_examples=max_examples)
+    (stats, checks), partitions = _run_partitioned(dataset, engine, scheduler, workers, progress,
+                                                   PARTITION_ROWS if partition_rows is None else partition_rows,
+                                                   split_every, task, _merge_checked_node)
+    return _by_file(stats, partitions), checks
+
+
+def _by_file(stats: Statistics, partitions: list[Partition]) -> Statistics:
+    """The statistics with the sources of consecutive partitions of one file summed into one per file."""
+    from dataclasses import replace
+
+    if len(stats.sources) != len(partitions):
+        return stats
+    sources: list[SourceInfo] = []
+    last: str | None = None
+    for partition, source in zip(partitions, stats.sources):
+        if partition.file.path == last:
+            sources[-1] = replace(sources[-1], rows=sources[-1].rows + source.rows)
+        else:
+            sources.append(SourceInfo(partition.file.path, source.format, source.rows))
+        last = partition.file.path
+    return replace(stats, sources=tuple(sources))
+
+
+def _run_partitioned(dataset: Dataset, engine: str, scheduler: str | None, workers: int | None,
+                     progress: PartitionProgressCallback | None, partition_rows: int, split_every: int,
+                     task: Callable[..., Any], combine: Callable[..., Any]) -> tuple[Any, list[Partition]]:
+    """Check the options, plan the partitions, run `task` on each and `combine` them in a tree; raise on failures."""
     if engine not in ENGINES or engine == "local":
         raise UsageError(f"unknown partitioned engine {engine!r}", hint="use dask, processes or threads")
     if scheduler is not None and engine != "dask":
@@ -245,15 +351,16 @@ def profile_partitioned(dataset: Dataset, *, engine: str = "dask", scheduler: st
     if not partitions:
         raise InputError("no DATA given", hint="pass a file, a directory or a glob, e.g. data/*.parquet")
     if engine == "dask":
-        result = _run_dask(partitions, dataset.options, scheduler, workers, progress, split_every)
+        result = _run_dask(partitions, dataset.options, scheduler, workers, progress, split_every, task, combine)
     else:
-        result = _run_pool(partitions, dataset.options, engine, workers, progress, split_every)
+        result = _run_pool(partitions, dataset.options, engine, workers, progress, split_every, task, combine)
     if isinstance(result, _Failures):
         raise _failure_error(result.items, len(partitions))
-    if result.num_rows == 0 and not dataset.options.allow_empty:
+    rows = (result[0] if isinstance(result, tuple) else result).num_rows
+    if rows == 0 and not dataset.options.allow_empty:
         raise InputError("the input has no rows (a header at most)", path=", ".join(f.path for f in dataset.files),
                          hint="check that the export that wrote it finished")
-    return result
+    return result, partitions
 
 
 def profile_with_engine(data: Sequence[str | os.PathLike[str]] | str, options: ReadOptions | None = None, *,
@@ -345,13 +452,15 @@ def _failure_error(failures: Sequence[_Failure], total: int) -> InputError:
 
 
 def _run_pool(partitions: list[Partition], options: ReadOptions, engine: str, workers: int | None,
-              progress: PartitionProgressCallback | None, split_every: int) -> Statistics | _Failures:
-    """Profile partitions in a local process or thread pool; merge the (small) partial results here."""
+              progress: PartitionProgressCallback | None, split_every: int,
+              task: Callable[..., Any] = _profile_partition, combine: Callable[..., Any] = _merge_node) -> Any:
+    """Run `task` (profile, by default) on every partition in a local process or thread pool; merge the
+    partial results here with `combine`."""
     workers = workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(partitions)))
     results: list[Statistics | _Failures | None] = [None] * len(partitions)
     with _pool(engine, workers) as pool:
-        futures = {pool.submit(_profile_partition, p, options): i for i, p in enumerate(partitions)}
+        futures = {pool.submit(task, p, options): i for i, p in enumerate(partitions)}
         try:
             for done, future in enumerate(as_completed(futures), start=1):
                 index = futures[future]
@@ -364,7 +473,7 @@ def _run_pool(partitions: list[Partition], options: ReadOptions, engine: str, wo
                 future.cancel()
             raise
     # The same tree as on Dask, so the engines give the same bytes.
-    return _tree(list(results), split_every, _merge_node)
+    return _tree(list(results), split_every, combine)
 
 
 @contextmanager
@@ -409,20 +518,21 @@ def _import_distributed() -> Any:
 
 
 def _run_dask(partitions: list[Partition], options: ReadOptions, scheduler: str | None, workers: int | None,
-              progress: PartitionProgressCallback | None, split_every: int) -> Statistics | _Failures:
+              progress: PartitionProgressCallback | None, split_every: int,
+              task: Callable[..., Any] = _profile_partition, merge_node: Callable[..., Any] = _merge_node) -> Any:
     """Map partitions over the cluster and merge them in a tree of tasks; only the root comes back."""
     distributed = _import_distributed()
     import logging
 
     with _dask_client(distributed, scheduler, workers, logging.ERROR) as client:
         token = uuid.uuid4().hex[:12]
-        parts = [client.submit(_profile_partition, p, options, key=f"datacheck-profile-{token}-{i}", pure=False)
+        parts = [client.submit(task, p, options, key=f"datacheck-profile-{token}-{i}", pure=False)
                  for i, p in enumerate(partitions)]
         outcomes = [client.submit(_outcome, part, key=f"datacheck-rows-{token}-{i}", pure=False) for i, part in enumerate(parts)]
         counter = iter(range(len(partitions) * 2))
 
         def combine(*level: Any) -> Any:
-            return client.submit(_merge_node, *level, key=f"datacheck-merge-{token}-{next(counter)}", pure=False)
+            return client.submit(merge_node, *level, key=f"datacheck-merge-{token}-{next(counter)}", pure=False)
 
         root = _tree(list(parts), split_every, combine)
         index_of = {future.key: i for i, future in enumerate(outcomes)}
@@ -467,5 +577,6 @@ def _dask_client(distributed: Any, scheduler: str | None, workers: int | None, l
             yield client
 
 
-__all__ = ["Partition", "PartitionProgress", "plan_partitions", "profile_partitioned", "profile_with_engine",
+__all__ = ["Partition", "PartitionProgress", "plan_partitions", "profile_partitioned", "validate_partitioned",
+           "profile_with_engine",
            "merge_statistics_files", "repeated_sources", "PARTITION_ROWS", "SPLIT_EVERY", "ENGINES"]

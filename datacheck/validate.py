@@ -32,7 +32,7 @@ from typing import Any
 
 import polars as pl
 
-from datacheck.errors import SchemaFileError
+from datacheck.errors import SchemaFileError, UsageError
 from datacheck.schema import ISO_RANGE_TYPES, ColumnSchema, Schema, parse_iso
 from datacheck.statistics import ColumnStats, Statistics
 
@@ -42,6 +42,8 @@ SEVERITIES = ("error", "warning")
 _RANK = {"error": 2, "warning": 1}
 #: Unexpected domain values tracked per column with their counts (the rest are summed as "other values").
 MAX_TRACKED_VALUES = 1000
+#: How a validation of files can run (see `validate_with_statistics`).
+_ENGINES = ("local", "threads", "processes", "dask")
 #: Unexpected values listed in a finding's `observed`.
 MAX_LISTED_VALUES = 20
 
@@ -540,7 +542,60 @@ class RowChecks:
         self.domain_other: dict[str, int] = {}
         self.keys: dict[str, list[tuple[str | None, int, pl.Series]]] = {}
         self.file: str | None = None
+        #: Added to every row number: the first row, within its file, of the rows this observer sees (a Parquet
+        #: row-group partition starts part-way into its file).
+        self.row_base = 0
         self._plans: dict[tuple[tuple[str, str], ...], list[_Compiled]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The compiled plans (polars expressions) are a cache: rebuilt on demand, never shipped to or from workers.
+        state = dict(self.__dict__)
+        state["_plans"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def merge(self, other: RowChecks) -> RowChecks:
+        """Add the tallies of `other`, which observed the rows that follow this observer's (the next partition
+        in (file, row) order); return self.
+
+        Counts add; examples stay the first `max_examples` in (file, row) order; unexpected domain values add
+        up (past MAX_TRACKED_VALUES, in "other values"); the uniqueness keys of both are kept, so that
+        `duplicates` finds keys repeated across partitions exactly as in one scan.
+        """
+        for key, theirs in other.tallies.items():
+            mine = self.tallies.setdefault(key, _Tally())
+            mine.count += theirs.count
+            need = self.max_examples - len(mine.examples)
+            if need > 0:
+                mine.examples.extend(theirs.examples[:need])
+        for column, table in other.domain_counts.items():
+            ours = self.domain_counts.setdefault(column, {})
+            for value, n in table.items():
+                if value in ours or len(ours) < MAX_TRACKED_VALUES:
+                    ours[value] = ours.get(value, 0) + n
+                else:
+                    self.domain_other[column] = self.domain_other.get(column, 0) + n
+        for column, n in other.domain_other.items():
+            self.domain_other[column] = self.domain_other.get(column, 0) + n
+        for column, parts in other.keys.items():
+            self.keys.setdefault(column, []).extend(parts)
+        return self
+
+    def compact(self) -> RowChecks:
+        """Join the per-batch key columns of one file's consecutive rows into one Series each (fewer, larger
+        objects to ship from a worker); return self."""
+        for column, parts in self.keys.items():
+            joined: list[tuple[str | None, int, pl.Series]] = []
+            for file, offset, series in parts:
+                if joined and joined[-1][0] == file and joined[-1][1] + len(joined[-1][2]) == offset \
+                        and joined[-1][2].dtype == series.dtype:
+                    joined[-1] = (file, joined[-1][1], pl.concat([joined[-1][2], series], rechunk=False))
+                else:
+                    joined.append((file, offset, series))
+            self.keys[column] = [(file, offset, series.rechunk()) for file, offset, series in joined]
+        return self
 
     def _plan(self, batch_schema: pl.Schema) -> list[_Compiled]:
         key = tuple((name, str(dtype)) for name, dtype in batch_schema.items())
@@ -554,6 +609,7 @@ class RowChecks:
     def observe(self, batch: pl.DataFrame, row_offset: int) -> None:
         if batch.height == 0:
             return
+        row_offset += self.row_base
         plan = self._plan(batch.schema)
         exprs = []
         for compiled in plan:
@@ -630,7 +686,8 @@ class _Names:
 
 def validate(data_or_stats: Any, schema: Schema, *, env: str | None = None, baseline: Any = None,
              max_examples: int = 5, options: Any = None, progress: Any = None,
-             schema_path: str | None = None) -> Report:
+             schema_path: str | None = None, engine: str = "local", scheduler: str | None = None,
+             workers: int | None = None) -> Report:
     """Validate data (or its saved statistics) against a schema.
 
     Args, Returns and Raises: as `validate_with_statistics`, which also returns the statistics of the scan.
@@ -642,13 +699,15 @@ def validate(data_or_stats: Any, schema: Schema, *, env: str | None = None, base
         True
     """
     report, _ = validate_with_statistics(data_or_stats, schema, env=env, baseline=baseline, max_examples=max_examples,
-                                         options=options, progress=progress, schema_path=schema_path)
+                                         options=options, progress=progress, schema_path=schema_path,
+                                         engine=engine, scheduler=scheduler, workers=workers)
     return report
 
 
 def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | None = None, baseline: Any = None,
                              max_examples: int = 5, options: Any = None, progress: Any = None,
-                             schema_path: str | None = None) -> tuple[Report, Statistics]:
+                             schema_path: str | None = None, engine: str = "local", scheduler: str | None = None,
+                             workers: int | None = None) -> tuple[Report, Statistics]:
     """Validate data (or its saved statistics) against a schema; also return the statistics of the one scan.
 
     Args:
@@ -662,6 +721,13 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | N
             `empty_dataset`).
         progress: called with the rows of each batch as it is scanned.
         schema_path: the schema file's name, used in the `fix` commands (default "schema.json").
+        engine: "local" (one scan per file, in order), or "threads", "processes" or "dask": the same one-scan
+            validation, run per partition (files and Parquet row-group runs) in parallel and merged in a tree,
+            with the same findings, counts and examples as the local run (see
+            `datacheck.distributed.validate_partitioned`). Applies to paths; a saved statistics file is
+            validated as it is, whatever the engine.
+        scheduler, workers: a Dask scheduler address (engine "dask"), and the processes or threads to use;
+            see `datacheck.distributed.profile_partitioned`.
 
     Returns:
         (Report, Statistics): `report.passed` is False when any finding is an error; the statistics are those
@@ -681,6 +747,11 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | N
 
     schema.expected_columns(env)  # an unknown environment stops here, before any scan
     _check_patterns(schema)
+    if engine not in _ENGINES:
+        raise UsageError(f"unknown engine {engine!r}", hint=f"use one of {', '.join(_ENGINES)}")
+    if engine == "local" and (scheduler is not None or workers is not None):
+        raise UsageError("--scheduler and --workers apply to --engine dask|processes|threads, not local",
+                         hint="add --engine dask (or processes), or drop the option")
     options = replace(options or ReadOptions(), allow_empty=True)
     observer = RowChecks(schema, max_examples)
     from_statistics = False
@@ -694,8 +765,18 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | N
             target = resolve([os.fspath(p) for p in target], options)
         if isinstance(target, Statistics):
             stats, from_statistics, observer = target, True, None
+        elif isinstance(target, Dataset) and engine != "local":
+            from datacheck.distributed import validate_partitioned
+
+            on_partition = (lambda event: progress(event.rows)) if progress is not None else None
+            stats, observer = validate_partitioned(replace(target, options=replace(target.options, allow_empty=True)),
+                                                   schema, max_examples=max_examples, engine=engine,
+                                                   scheduler=scheduler, workers=workers, progress=on_partition)
         elif isinstance(target, Dataset):
             stats = _scan_dataset(replace(target, options=replace(target.options, allow_empty=True)), observer, progress)
+        elif engine != "local":
+            raise UsageError(f"--engine {engine} validates files (paths, directories, globs), not an in-memory table",
+                             hint="write the table to Parquet files first, or use engine='local'")
         else:
             from datacheck.profile import profile_frame
 

@@ -364,3 +364,142 @@ def test_stats_command_engine_option_matches_the_local_run(tmp_path: Path) -> No
     assert by_local["num_rows"] == by_threads["num_rows"] == 9_000
     for a, b in zip(by_local["columns"], by_threads["columns"]):
         assert (a["name"], a["count"], a["null_count"]) == (b["name"], b["count"], b["null_count"])
+
+
+# ------------------------------------------------------------------------------- validate --engine (issue 8)
+
+#: (file name, rows, rows per row group): v.parquet is split into row-group runs when partition_rows is 3_000.
+VALIDATE_FILES = [("t.parquet", 2_000, 2_000), ("u.parquet", 1_500, 1_500), ("v.parquet", 9_000, 1_500),
+                  ("w.parquet", 1_000, 1_000)]
+VALIDATE_PARTITION_ROWS = 3_000
+
+
+def make_checked_part(seed: int, rows: int, start: int) -> pl.DataFrame:
+    rng = np.random.default_rng(100 + seed)
+    return pl.DataFrame({
+        "id": np.arange(start, start + rows),
+        "amount": rng.normal(100, 10, rows),
+        "cat": rng.choice(["red", "green", "blue"], rows),
+        "grade": rng.integers(1, 6, rows),
+    })
+
+
+@pytest.fixture(scope="module")
+def checked_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Parquet files with planted problems, and the schema (inferred from the clean data) they break."""
+    import datacheck
+
+    root = tmp_path_factory.mktemp("checked")
+    parts, start = [], 0
+    for seed, (_, rows, _) in enumerate(VALIDATE_FILES):
+        parts.append(make_checked_part(seed, rows, start))
+        start += rows
+    schema = datacheck.infer_schema(datacheck.profile(pl.concat(parts)))
+    path = root / "schema.json"
+    schema.dump(path)
+
+    def plant(frame: pl.DataFrame, column: str, rows: list[int], value: Any) -> pl.DataFrame:
+        index = pl.int_range(frame.height)
+        return frame.with_columns(pl.when(index.is_in(rows)).then(pl.lit(value)).otherwise(pl.col(column)).alias(column))
+
+    t, u, v, w = parts
+    # Duplicate keys spread across files and row-group runs: t's keys 10 and 20 reappear in v and w.
+    v = plant(v, "id", [4_000, 7_600], 10)            # in v's 2nd and 3rd row-group runs
+    w = plant(w, "id", [3], 20)
+    u = plant(u, "id", [7, 8], 3_600)                  # twice inside u; v's row 100 holds it too
+    # Out-of-range values, first in a later row-group run (row numbers must be relative to v).
+    v = plant(v, "amount", [3_100, 3_101, 8_999], 10_000.0)
+    t = plant(t, "amount", [1_999], -5_000.0)
+    # Unseen categories and nulls.
+    v = plant(v, "cat", [2, 6_100], "purple")
+    w = plant(w, "cat", [0, 1, 2], "teal")
+    v = plant(v, "grade", list(range(100, 400)), None)
+    w = plant(w, "grade", [500], 99)
+    (root / "data").mkdir()
+    for (name, _, group), frame in zip(VALIDATE_FILES, (t, u, v, w)):
+        frame.write_parquet(root / "data" / name, row_group_size=group)
+    return root / "data", path
+
+
+@pytest.fixture(scope="module")
+def local_report(checked_dir: tuple[Path, Path]) -> dict[str, Any]:
+    from datacheck.schema import Schema
+    from datacheck.validate import validate
+
+    data, schema = checked_dir
+    report = validate(str(data), Schema.load(schema)).to_dict()
+    codes = {(f["column"], f["code"]) for f in report["findings"]}
+    # The planted problems are all found, so the comparison below compares something.
+    assert {("id", "not_unique"), ("amount", "out_of_range"), ("cat", "unexpected_value")} <= {c[:2] for c in codes}
+    assert any(column == "grade" for column, _ in codes)
+    assert not report["passed"]
+    return report
+
+
+def test_validate_partitions_include_row_group_runs(checked_dir: tuple[Path, Path]) -> None:
+    labels = [p.label for p in plan_partitions(resolve([checked_dir[0]]), VALIDATE_PARTITION_ROWS)]
+    assert sum("v.parquet#rowgroups=" in label for label in labels) == 3
+
+
+@pytest.mark.parametrize("engine", ["threads", "processes", "dask"])
+def test_validate_with_an_engine_gives_the_local_report(engine: str, checked_dir: tuple[Path, Path],
+                                                       local_report: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                                       request: pytest.FixtureRequest) -> None:
+    import datacheck.distributed as distributed_module
+    from datacheck.schema import Schema
+    from datacheck.validate import validate
+
+    monkeypatch.setattr(distributed_module, "PARTITION_ROWS", VALIDATE_PARTITION_ROWS)
+    data, schema = checked_dir
+    kwargs: dict[str, Any] = {"workers": 2} if engine != "dask" else {"scheduler": request.getfixturevalue("scheduler")}
+    report = validate(str(data), Schema.load(schema), engine=engine, **kwargs).to_dict()
+    assert report == local_report
+
+
+def test_validate_partitioned_examples_are_relative_to_their_file(checked_dir: tuple[Path, Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from datacheck.distributed import validate_partitioned
+    from datacheck.schema import Schema
+
+    data, schema = checked_dir
+    stats, checks = validate_partitioned(resolve([data]), Schema.load(schema), engine="threads",
+                                         partition_rows=VALIDATE_PARTITION_ROWS, split_every=2)
+    assert [(Path(s.path).name, s.rows) for s in stats.sources] == [(n, r) for n, r, _ in VALIDATE_FILES]
+    above = checks.tallies[("amount", "above_max")]
+    assert above.count == 3
+    assert [(Path(e.file).name, e.row) for e in above.examples] == [("v.parquet", 3_100), ("v.parquet", 3_101),
+                                                                      ("v.parquet", 8_999)]
+    extra, keys, examples = checks.duplicates("id")
+    assert (extra, keys) == (5, 3)
+    assert {(e.value, Path(e.file).name, e.row, e.count) for e in examples} == {
+        (10, "v.parquet", 4_000, 3), (20, "w.parquet", 3, 2), (3_600, "u.parquet", 8, 3)}
+
+
+def test_validate_engine_options_that_do_not_apply_are_usage_errors(checked_dir: tuple[Path, Path]) -> None:
+    from datacheck.schema import Schema
+    from datacheck.validate import validate
+
+    data, schema = checked_dir
+    with pytest.raises(UsageError, match="not local"):
+        validate(str(data), Schema.load(schema), workers=2)
+    with pytest.raises(UsageError, match="unknown engine"):
+        validate(str(data), Schema.load(schema), engine="spark")
+    with pytest.raises(UsageError, match="applies to --engine dask"):
+        validate(str(data), Schema.load(schema), engine="threads", scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(UsageError, match="in-memory"):
+        validate(pl.DataFrame({"id": [1]}), Schema.load(schema), engine="threads")
+
+
+def test_validate_command_engine_option_matches_the_local_run(checked_dir: tuple[Path, Path],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import datacheck.distributed as distributed_module
+
+    monkeypatch.setattr(distributed_module, "PARTITION_ROWS", VALIDATE_PARTITION_ROWS)
+    data, schema = checked_dir
+    local = runner.invoke(app, ["validate", str(data), "--schema", str(schema), "--format", "json"])
+    threads = runner.invoke(app, ["validate", str(data), "--schema", str(schema), "--format", "json",
+                                  "--engine", "threads", "--workers", "2"])
+    assert local.exit_code == threads.exit_code == 1, threads.output
+    assert json.loads(threads.stdout) == json.loads(local.stdout)
+    refused = runner.invoke(app, ["validate", str(data), "--schema", str(schema), "--scheduler", "tcp://127.0.0.1:1"])
+    assert refused.exit_code == 2
