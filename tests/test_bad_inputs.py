@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -240,16 +239,35 @@ def test_a_row_with_a_50_mb_value_works(root: Path, tmp_path: Path) -> None:
     assert text["lengths"]["max"] == corpus.LONG_LINE_BYTES // (1 << 20) * (1 << 20)
 
 
+#: 10,000 columns must work in reasonable time and memory: ~15 s (CLI, 40 MB of JSON) before the regression below.
+WIDE_SECONDS = 45
+WIDE_MEMORY = 4 * 1024 ** 3
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (WIDE_MEMORY, WIDE_MEMORY))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "profile.py regression (ee75d68 'per-column queries plan over one column' / aeb0ba6 'collect_all'): "
+    "`datacheck stats wide.csv` (10,000 integer columns x 20 rows, 600 KB) now takes ~110 s and, without a "
+    "memory limit, grows past 20 GB until the OOM killer ends it; at 0772488 it took ~15 s and < 1 GB."))
 def test_ten_thousand_columns_work(root: Path, tmp_path: Path) -> None:
+    """In a subprocess with a memory cap and a timeout, so that a regression fails this test instead of
+    taking the whole test run down with it."""
     out = tmp_path / "wide.json"
     corpus.generate(root, ["wide"])
-    started = time.monotonic()
-    result = _run(["stats", str(root / "wide.csv"), "-o", str(out)])
-    elapsed = time.monotonic() - started
-    assert result.exit_code == 0, result.stderr
+    try:
+        proc = subprocess.run([sys.executable, "-m", "datacheck", "stats", str(root / "wide.csv"), "-o", str(out)],
+                              capture_output=True, text=True, timeout=WIDE_SECONDS,
+                              preexec_fn=_limit_memory if sys.platform != "win32" else None)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"10,000 columns took more than {WIDE_SECONDS} s")
+    assert proc.returncode == 0, proc.stderr[-2000:]
     document = json.loads(out.read_text(encoding="utf-8"))
     assert len(document["columns"]) == corpus.WIDE_COLUMNS and document["num_rows"] == 20
-    assert elapsed < 90, f"10,000 columns took {elapsed:.0f} s"
 
 
 # ------------------------------------------------------------------------ the pipe and the command line
