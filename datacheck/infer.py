@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 
 from datacheck.schema import (ColumnSchema, DatasetConstraints, Domain, Drift, Environment, LengthBounds, Range,
-                              Schema, parse_iso)
+                              Schema, schema_type_of)
 from datacheck.statistics import ColumnStats, Statistics
 
 #: A string column becomes categorical with at most this many distinct values...
@@ -324,20 +324,7 @@ class _Rules:
 
 def physical_type(col: ColumnStats) -> str:
     """The schema type that a column's polars dtype and kind stand for, before any hidden type is recognised."""
-    dtype = col.dtype
-    if col.kind == "numeric":
-        return "integer" if dtype.startswith(("Int", "UInt")) else "float"
-    if col.kind == "temporal":
-        if dtype == "Date":
-            return "date"
-        if dtype.startswith("Datetime"):
-            return "datetime"
-        if dtype.startswith("Duration"):
-            return "duration"
-        return "time"
-    if col.kind in ("boolean", "categorical", "nested", "binary", "string"):
-        return col.kind
-    return "string"
+    return schema_type_of(col.dtype, col.kind)
 
 
 def hidden_temporal(values: list[str], col: ColumnStats) -> tuple[str, str] | None:

@@ -62,6 +62,23 @@ SEVERITIES = ("error", "warning", "off")
 RangeValue = Union[int, float, str]
 
 
+def schema_type_of(dtype: str, kind: str) -> str:
+    """The schema type that a polars dtype (as statistics write it) and its kind stand for."""
+    if kind == "numeric":
+        return "integer" if dtype.startswith(("Int", "UInt")) else "float"
+    if kind == "temporal":
+        if dtype == "Date":
+            return "date"
+        if dtype.startswith("Datetime"):
+            return "datetime"
+        if dtype.startswith("Duration"):
+            return "duration"
+        return "time"
+    if kind in ("boolean", "categorical", "nested", "binary", "string"):
+        return kind
+    return "string"
+
+
 def _check_fraction(name: str, value: float | None) -> None:
     if value is not None and not 0.0 <= value <= 1.0:
         raise ValueError(f"{name} must lie in [0, 1], got {value!r}")

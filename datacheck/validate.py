@@ -33,7 +33,7 @@ from typing import Any
 import polars as pl
 
 from datacheck.errors import SchemaFileError, UsageError
-from datacheck.schema import ISO_RANGE_TYPES, ColumnSchema, Schema, parse_iso
+from datacheck.schema import ISO_RANGE_TYPES, ColumnSchema, Schema, parse_iso, schema_type_of
 from datacheck.statistics import ColumnStats, Statistics
 
 REPORT_FORMAT = "datacheck.report"
@@ -383,19 +383,7 @@ class Report:
 
 def actual_type(dtype: str, kind: str) -> str:
     """The schema type that a polars dtype (as statistics write it) stands for."""
-    if kind == "numeric":
-        return "integer" if dtype.startswith(("Int", "UInt")) else "float"
-    if kind == "temporal":
-        if dtype == "Date":
-            return "date"
-        if dtype.startswith("Datetime"):
-            return "datetime"
-        if dtype.startswith("Duration"):
-            return "duration"
-        return "time"
-    if kind in ("boolean", "categorical", "nested", "binary", "string"):
-        return kind
-    return "string"
+    return schema_type_of(dtype, kind)
 
 
 def _type_compatible(spec: ColumnSchema, dtype: str, kind: str, integral: bool | None = None) -> bool:
