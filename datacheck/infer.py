@@ -156,10 +156,11 @@ class _Rules:
 
     def numeric(self, col: ColumnStats, base: ColumnSchema) -> ColumnSchema:
         num = col.numeric
+        if num is not None and base.type == "float":
+            # Before the early return below: a column of only NaN (or only ±inf) still allows what it holds.
+            base = _replace(base, allow_nan=num.nan_count > 0, allow_inf=num.inf_count > 0)
         if num is None or num.min is None or num.max is None:
             return base
-        if base.type == "float":
-            base = _replace(base, allow_nan=num.nan_count > 0, allow_inf=num.inf_count > 0)
         if base.type == "integer" and self.is_hidden_boolean(col):
             return self.with_drift(_replace(base, type="boolean", stored_as="integer",
                                             domain=Domain(("0", "1"), 1.0)), "l_infinity")

@@ -282,7 +282,11 @@ def _histogram_from_kll(kll: Any, low: float, high: float, n: int, integral: boo
         buckets = int(high - low) + 1
         edges = np.linspace(low - 0.5, high + 0.5, buckets + 1)
     else:
-        edges = np.linspace(low, high, buckets + 1)
+        # low*(1-t) + high*t rather than low + t*(high - low): the span of values near the float limits
+        # (-1e308 to 1e308) overflows, the weighted sum does not.
+        t = np.linspace(0.0, 1.0, buckets + 1)
+        edges = low * (1.0 - t) + high * t
+        edges[0], edges[-1] = low, high
     # Fraction of values below each inner edge; the last bucket is closed, so it takes what is left.
     cdf = np.asarray(kll.get_cdf(list(edges[1:-1]), False), dtype=float)[:-1]
     cumulative = np.concatenate([[0.0], np.clip(cdf, 0, 1), [1.0]]) * n
@@ -481,9 +485,11 @@ class _Scan:
         n = int(weights.sum()) if weights is not None else values.size
         if n == 0:
             return
-        mean = float(np.dot(values, weights) / n) if weights is not None else float(values.mean())
-        deviations = (values - mean) ** 2
-        m2 = float(np.dot(deviations, weights)) if weights is not None else float(deviations.sum())
+        # Values near the float limits overflow the sums; the statistics then say null, never inf or NaN.
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean = float(np.dot(values, weights) / n) if weights is not None else float(values.mean())
+            deviations = (values - mean) ** 2
+            m2 = float(np.dot(deviations, weights)) if weights is not None else float(deviations.sum())
         if weights is not None:
             acc.negative_count += int(weights[values < 0].sum())
             acc.zero_count += int(weights[values == 0].sum())

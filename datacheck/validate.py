@@ -773,7 +773,8 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | N
     if baseline is not None:
         from datacheck.profile import profile
 
-        base_stats = baseline if isinstance(baseline, Statistics) else profile(baseline, replace(options, allow_empty=True))
+        # An empty baseline is an input error (exit 2), not a baseline of zero rows to compare against.
+        base_stats = baseline if isinstance(baseline, Statistics) else profile(baseline, replace(options, allow_empty=False))
     names = _Names(schema=schema_path or "schema.json", data=_data_name(stats))
     return _Validator(stats, schema, env, observer, max_examples, names, base_stats, from_statistics).run(), stats
 

@@ -97,13 +97,7 @@ FRAGMENT_OVERRIDES = {
 }
 
 #: Known bugs in modules this suite does not own, kept as strict xfails until fixed.
-KNOWN_BUGS = {
-    ("header_only", "validate-baseline"):
-        "validate.py: a baseline with a header and no rows is accepted silently (profile(..., allow_empty=True)); "
-        "the row_count check then passes even with max_row_count_change set. Expected exit 2 'the baseline has no rows'.",
-    ("header_only_parquet", "validate-baseline"):
-        "validate.py: an empty Parquet baseline is accepted silently, as a header-only CSV baseline.",
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def _params() -> list:

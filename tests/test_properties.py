@@ -166,21 +166,12 @@ def test_drift_of_a_frame_against_itself_is_zero(frame: pl.DataFrame) -> None:
         render(report)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "profile.py: statistics overflow for finite values near the float range: [1.8e308, -1.8e308] gives std=inf "
-    "and histogram edges [nan, inf, ...] (max - min overflows); [1e308, -1e308] likewise. "
-    "stats_json then raises ValueError (a traceback from `datacheck stats`). Expected: finite statistics "
-    "(e.g. computed on scaled values) or null where a value is not representable."))
 @pytest.mark.parametrize("values", [[1.7976931348623157e308, -1.7976931348623157e308], [1e308, -1e308]])
 def test_huge_floats_give_json_without_nan_or_infinity(values: list[float]) -> None:
     stats = profile(pl.DataFrame({"x": values}))
     _strict_json(stats_json(stats), "statistics")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "infer.py: a float column whose only non-null values are NaN (or ±inf) gets allow_nan=false (allow_inf=false), "
-    "so the frame fails the schema inferred from it with nan_not_allowed / inf_not_allowed (error). "
-    "[nan, 1.0] is inferred with allow_nan=true, so the rule only misses the all-special case."))
 @pytest.mark.parametrize("values", [[math.nan], [math.nan, None], [math.inf], [math.nan, -math.inf]])
 def test_a_column_of_only_nan_or_inf_validates_against_its_own_schema(values: list[float | None]) -> None:
     frame = pl.DataFrame({"x": values}, schema={"x": pl.Float64})
