@@ -178,8 +178,12 @@ class _Accumulator:
                 # From here on the distinct count is an HLL estimate. The table still holds every value
                 # seen so far, so the registers start complete.
                 self.overflowed = True
-                self.add_registers(sketches.hll_registers_of(pl.Series(sorted(union), dtype=pl.String)), sketches.HLL_HASH)
+                self.add_registers(self.registers_of_keys(union), sketches.HLL_HASH)
         self.table, self.table_error = sketches.misra_gries_merge(self.table, self.table_error, counts, error, FREQUENCY_CAPACITY)
+
+    def registers_of_keys(self, keys: Iterable[str]) -> np.ndarray:
+        """HLL registers of frequency-table keys (text), hashed as the column's raw values are."""
+        return sketches.hll_registers_of(pl.Series(sorted(keys), dtype=pl.String), self.is_integer)
 
     def add_registers(self, registers: np.ndarray | None, hash_name: str | None, lower_bound: int = 0) -> None:
         self.hll_broken = max(self.hll_broken, lower_bound)
@@ -453,7 +457,7 @@ class _Scan:
                                                 .group_by("value").agg(pl.len().alias("n")))
                 else:
                     queries[f"hashes|{pos}"] = _column_frame(batch, acc.name).select(
-                        sketches.hll_hash_expression(pl.col(acc.name)).alias("h"))
+                        sketches.hll_hash_expression(pl.col(acc.name), acc.is_integer).alias("h"))
         if sort_exprs:
             queries["sorted"] = lazy.select(sort_exprs)
         # collect_all grows faster than linearly with the number of queries (10,000 columns: 98 s in one
@@ -524,9 +528,9 @@ class _Scan:
             # From here on the distinct count is an HLL estimate. The table still holds every value seen
             # before this batch, so the registers start complete.
             acc.overflowed = True
-            acc.add_registers(sketches.hll_registers_of(pl.Series(list(acc.table), dtype=pl.String)), sketches.HLL_HASH)
+            acc.add_registers(acc.registers_of_keys(acc.table), sketches.HLL_HASH)
         if acc.overflowed:
-            acc.add_registers(sketches.hll_registers_of(values), sketches.HLL_HASH)
+            acc.add_registers(sketches.hll_registers_of(raw_counts.get_column("value"), acc.is_integer), sketches.HLL_HASH)
             if acc.kind == "numeric" or counted.height > HIGH_CARDINALITY_RATIO * present:
                 # An integer column with this many values is a measurement or an id, not a category; a string
                 # column whose batches are mostly distinct is free text or an id. Neither needs a table.
@@ -639,7 +643,8 @@ profile_sources = profile
 def _accumulator_from(stats: ColumnStats) -> _Accumulator:
     """Rebuild the mergeable state of a column from its saved statistics."""
     acc = _Accumulator(name=stats.name, dtype=stats.dtype, kind=stats.kind,
-                       tracks_frequencies=stats.distinct is not None, count=stats.count, null_count=stats.null_count)
+                       tracks_frequencies=stats.distinct is not None, count=stats.count, null_count=stats.null_count,
+                       is_integer=stats.kind == "numeric" and stats.dtype.startswith(("Int", "UInt")))
     if stats.numeric is not None:
         n = stats.numeric
         acc.nan_count, acc.inf_count, acc.neg_inf_count = n.nan_count, n.inf_count, n.neg_inf_count
@@ -702,7 +707,7 @@ def _merge_distinct(target: _Accumulator, other: _Accumulator) -> None:
     # Make both sides carry registers whenever the result will not be exact.
     def registers(acc: _Accumulator) -> None:
         if acc.hll is None and acc.table is not None and not acc.overflowed:
-            acc.add_registers(sketches.hll_registers_of(pl.Series(sorted(acc.table), dtype=pl.String)), sketches.HLL_HASH)
+            acc.add_registers(acc.registers_of_keys(acc.table), sketches.HLL_HASH)
 
     if other.table is not None and target.table is not None:
         other_counts = list(other.table.items())

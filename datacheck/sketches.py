@@ -224,13 +224,13 @@ HLL_PRECISION = 14
 _HLL_SEED = 0x5EED_DA7A
 #: Polars hashes are stable within one polars version only, so the hash is named after that version;
 #: registers filled by different hash functions cannot be merged.
-HLL_HASH = f"polars-{pl.__version__}-seed{_HLL_SEED}"
+HLL_HASH = f"polars-{pl.__version__}-seed{_HLL_SEED}-int64-or-text"
 
 
-def hll_hash_expression(column: pl.Expr) -> pl.Expr:
-    """The 64-bit hashes HLL registers are filled from. Values are hashed in their text form, as frequency
-    tables store them, so registers filled from a table and from raw values agree."""
-    return column.cast(pl.String).drop_nulls().hash(seed=_HLL_SEED)
+def hll_hash_expression(column: pl.Expr, integer: bool = False) -> pl.Expr:
+    """The 64-bit hashes HLL registers are filled from: integers as Int64, everything else as text (the form
+    frequency tables store), so that registers filled from a table's keys and from raw values agree."""
+    return column.cast(pl.Int64 if integer else pl.String).drop_nulls().hash(seed=_HLL_SEED)
 
 
 def hll_registers_from_hashes(hashed: np.ndarray) -> np.ndarray:
@@ -248,9 +248,9 @@ def hll_registers_from_hashes(hashed: np.ndarray) -> np.ndarray:
     return registers
 
 
-def hll_registers_of(values: pl.Series) -> np.ndarray:
-    """HLL registers of the non-null values of `values`."""
-    hashed = values.to_frame("v").select(hll_hash_expression(pl.col("v"))).to_series()
+def hll_registers_of(values: pl.Series, integer: bool = False) -> np.ndarray:
+    """HLL registers of the non-null values of `values` (frequency-table keys as text are fine too)."""
+    hashed = values.to_frame("v").select(hll_hash_expression(pl.col("v"), integer)).to_series()
     return hll_registers_from_hashes(hashed.to_numpy())
 
 
