@@ -8,19 +8,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from datacheck.cli.common import (EXIT_CANNOT_RUN, DataArg, DelimiterOpt, EncodingOpt, InputFormatOpt, NoHeaderOpt,
+from datacheck.cli.common import (EXIT_CANNOT_RUN, DataArg, DelimiterOpt, EncodingOpt, Format, InputFormatOpt, NoHeaderOpt,
                                   NullValuesOpt, OutputOpt, app, emit, err_console, out_console, read_options,
                                   reporting_errors)
 from datacheck.cli.stats_cmd import Engine, EngineOpt, SchedulerOpt, WorkersOpt, progress_bar
 
 
-class ReportFormat(str, enum.Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    junit = "junit"
-    github = "github"
-    html = "html"
+#: validate writes every format of the shared enum.
+ReportFormat = Format
 
 
 class FailOn(str, enum.Enum):
