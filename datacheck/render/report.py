@@ -6,7 +6,6 @@ Renderers only format (style.md practice 9): every number shown is a field of th
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
 from typing import Any
 
 from rich import box
