@@ -55,33 +55,38 @@ def _histogram_cell(col: ColumnStats) -> str:
 def stats_table(stats: Statistics, width: int = 160) -> Table:
     """One row per column: type, missing share, min/mean/max, distinct count, top values and a histogram.
 
-    On a narrow terminal (`width`), the mean and then the distribution columns are left out, so that the
-    figures that matter most keep their full width.
+    The table fits in `width`: the top-values column takes the room the others leave (at least 12
+    characters); on a narrower terminal the mean and then the distribution columns are left out.
     """
     sources = ", ".join(s.path for s in stats.sources[:3]) + (" …" if len(stats.sources) > 3 else "")
     table = Table(title=f"{number(stats.num_rows)} rows × {len(stats.columns)} columns" + (f" — {sources}" if sources else ""),
                   title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
-    name_width = min(30, max([len(c.name) for c in stats.columns] + [6]))
-    wanted = ["column", "type", "missing", "min", "mean", "max", "distinct", "top values", "distribution"]
-    if width < name_width + 120:
-        wanted.remove("mean")
-    if width < name_width + 100:
-        wanted.remove("distribution")
-    specs = {"column": ("left", name_width), "type": ("left", 8), "missing": ("right", 7), "min": ("right", 10),
-             "mean": ("right", 8), "max": ("right", 10), "distinct": ("right", 8), "top values": ("left", 10),
-             "distribution": ("left", 20)}
-    for header in wanted:
-        justify, min_width = specs[header]
-        table.add_column(header, justify=justify, overflow="ellipsis", no_wrap=True, min_width=min_width,
-                         ratio=1 if header == "top values" else None)
+    rows = []
     for col in stats.columns:
         low, mean, high = _range_cells(col)
         missing = percent(col.null_fraction)
         if col.numeric is not None and col.numeric.nan_count:
             missing += f" +{number(col.numeric.nan_count)} NaN"
-        cells = {"column": Text(col.name), "type": _type_label(col), "missing": missing, "min": low, "mean": mean, "max": high,
-                 "distinct": _distinct_cell(col), "top values": Text(_top_cell(col)), "distribution": _histogram_cell(col)}
-        table.add_row(*(cells[h] for h in wanted))
+        rows.append({"column": col.name, "type": _type_label(col), "missing": missing, "min": low, "mean": mean,
+                     "max": high, "distinct": _distinct_cell(col), "top values": _top_cell(col),
+                     "distribution": _histogram_cell(col)})
+    # Every column but "top values" as wide as its widest cell (names capped at 30), plus 3 for its padding
+    # and the (blank) column separator.
+    natural = {h: min(30, max([len(h)] + [len(r[h]) for r in rows])) for h in rows[0]} if rows else {}
+    wanted = [h for h in ("column", "type", "missing", "min", "mean", "max", "distinct", "top values", "distribution")]
+    for optional in ("mean", "distribution"):
+        fixed = sum(natural.get(h, 0) + 3 for h in wanted if h != "top values") + 3
+        if width - fixed < 12:
+            wanted.remove(optional)
+    fixed = sum(natural.get(h, 0) + 3 for h in wanted if h != "top values") + 3
+    right = {"missing", "min", "mean", "max", "distinct"}
+    for header in wanted:
+        # A rich column's width includes its padding of one space each side.
+        size = max(12, width - fixed) if header == "top values" else natural.get(header, len(header)) + 2
+        table.add_column(header, justify="right" if header in right else "left", overflow="ellipsis", no_wrap=True,
+                         width=min(size, 62) if header == "top values" else size)
+    for row in rows:
+        table.add_row(*(Text(row[h]) if h in ("column", "top values") else row[h] for h in wanted))
     return table
 
 
