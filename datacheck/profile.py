@@ -18,7 +18,8 @@ two parts of a dataset merge into the statistics of the whole.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -50,11 +51,13 @@ from datacheck.statistics import (
 #: Rows per batch. Large enough that per-batch overhead is small, small enough to bound memory; 500,000
 #: was faster than 250,000 or 1,000,000 on the 10M-row bench (the sorts stay in cache).
 BATCH_ROWS = 500_000
+#: Formats read batch by batch with slices (see `_slices`); the others stream.
+RANDOM_ACCESS_FORMATS = ("parquet",)
 #: Per-batch queries handed to polars at once.
 QUERY_GROUP = 64
 #: A numeric column whose batch had at most this many distinct values is counted (a group-by), not sorted,
 #: in the next batch: cheaper for dates and small integer ranges, and exact.
-FEW_VALUES = 2048
+FEW_VALUES = sketches.QUANTILE_SCAN_CAPACITY
 #: After the frequency table overflows, a string column whose batches are mostly distinct values is free
 #: text or an identifier: keeping its frequency table would cost a group-by per batch and tell nothing.
 HIGH_CARDINALITY_RATIO = 0.5
@@ -358,7 +361,7 @@ def _batch_expressions(schema: pl.Schema, kinds: dict[str, str]) -> list[pl.Expr
         elif kind == "boolean":
             exprs.append(col.sum().alias(f"{pos}|true"))
         elif kind in ("string", "categorical"):
-            length = (col.cast(pl.String) if kind == "categorical" else col).str.len_chars()
+            length = pl.col(_length_column(pos))
             exprs += [
                 length.min().alias(f"{pos}|lmin"),
                 length.max().alias(f"{pos}|lmax"),
@@ -367,10 +370,29 @@ def _batch_expressions(schema: pl.Schema, kinds: dict[str, str]) -> list[pl.Expr
     return exprs
 
 
+def _length_column(pos: int) -> str:
+    # A NUL byte keeps the helper column's name apart from any column of the data.
+    return f"\0length|{pos}"
+
+
+def _length_expressions(schema: pl.Schema, kinds: dict[str, str]) -> list[pl.Expr]:
+    """String lengths in characters, computed once per batch for the min, max and sum that use them."""
+    return [(pl.col(name).cast(pl.String) if kinds[name] == "categorical" else pl.col(name))
+            .str.len_chars().alias(_length_column(pos))
+            for pos, name in enumerate(schema) if kinds[name] in ("string", "categorical")]
+
+
 def _column_frame(batch: pl.DataFrame, name: str) -> pl.LazyFrame:
     """A one-column LazyFrame: a per-column query planned over the whole batch would carry the batch's full
     schema, and 10,000 such plans over 10,000 columns cost memory quadratic in the column count."""
     return batch.get_column(name).to_frame().lazy()
+
+
+def _finite_part(ordered: pl.Series, row: dict[str, Any], pos: int, nulls: int) -> pl.Series:
+    """The finite values of a sorted column (nulls last): between the -inf and the +inf, NaN and nulls."""
+    negative_infinities = int(row.get(f"{pos}|neginf") or 0)
+    tail = nulls + int(row.get(f"{pos}|nan") or 0) + int(row.get(f"{pos}|inf") or 0) - negative_infinities
+    return ordered.slice(negative_infinities, ordered.len() - tail - negative_infinities)
 
 
 def _frequency_values(series: pl.Series, kind: str) -> pl.Series:
@@ -380,6 +402,14 @@ def _frequency_values(series: pl.Series, kind: str) -> pl.Series:
     if series.dtype == pl.String:
         return series
     return series.cast(pl.String)
+
+
+@dataclass(frozen=True)
+class _BatchPlan:
+    """The queries a batch gets, by column position."""
+
+    counted: frozenset[int]  # numeric/temporal columns summarised from value counts instead of a sort
+    tabled: frozenset[int]  # columns whose value counts feed a frequency table (the rest feed HLL)
 
 
 class _Scan:
@@ -395,70 +425,91 @@ class _Scan:
             for name, dtype in schema.items()
         ]
         self.expressions = _batch_expressions(schema, self.kinds)
+        self.length_expressions = _length_expressions(schema, self.kinds)
         self.rows = 0
 
-    def add(self, batch: pl.DataFrame) -> None:
-        height = batch.height
-        if height == 0:
-            return
-        self.rows += height
+    def plan(self) -> _BatchPlan:
+        """Which queries the next batch needs, from the state so far."""
         # Integer columns that still keep a frequency table get their quantile summary from its counts,
-        # which is exact and saves a sort.
-        # So do numeric and temporal columns whose last batch had few distinct values (dates, small ranges).
-        counted_ints = {pos for pos, acc in enumerate(self.accumulators)
-                        if acc.numeric_like and (acc.few_values or (acc.tracks_frequencies and acc.table is not None))}
-        results = self._run_batch_queries(batch, counted_ints)
+        # which is exact and saves a sort. So do numeric and temporal columns whose last batch had few
+        # distinct values (dates, small ranges).
+        tabled = frozenset(pos for pos, acc in enumerate(self.accumulators)
+                           if acc.tracks_frequencies and acc.kind != "boolean" and acc.table is not None)
+        counted = frozenset(pos for pos, acc in enumerate(self.accumulators)
+                            if acc.numeric_like and (acc.few_values or pos in tabled))
+        return _BatchPlan(counted=counted, tabled=tabled)
+
+    def add(self, batch: pl.DataFrame) -> None:
+        """Fold one batch into the accumulators (the sequential form of what `_fold_batches` pipelines)."""
+        if batch.height:
+            plan = self.plan()
+            self.absorb(batch.height, self.run_queries(batch, plan), plan)
+
+    def absorb(self, height: int, results: dict[str, pl.DataFrame], plan: _BatchPlan) -> None:
+        """Fold a batch's query results into the accumulators.
+
+        `plan` may be a batch older than the state (see `_fold_batches`), so the results can hold value
+        counts for a column whose table has been dropped since; they then feed its HLL sketch instead.
+        """
+        self.rows += height
         row = results["aggregates"].row(0, named=True) if self.expressions else {}
         lists = results.get("sorted")
         for pos, acc in enumerate(self.accumulators):
             nulls = int(row[f"{pos}|null"])
             acc.null_count += nulls
             acc.count += height - nulls
-            counted = None
+            raw_counts = results.get(f"counts|{pos}")
             if acc.kind == "boolean" and height - nulls > 0:
                 true = int(row[f"{pos}|true"] or 0)
                 acc.add_counts([(v, c) for v, c in (("true", true), ("false", height - nulls - true)) if c])
             elif acc.tracks_frequencies and height - nulls > 0:
-                counted = self._add_frequencies(acc, results.get(f"counts|{pos}"), results.get(f"hashes|{pos}"),
-                                                height - nulls)
+                self._add_frequencies(acc, raw_counts, results.get(f"hll|{pos}"), height - nulls)
             if acc.numeric_like:
-                ordered = lists.get_column(str(pos))[0] if lists is not None and str(pos) in lists.columns else None
-                if pos in counted_ints and counted is None:
-                    counted = results.get(f"numcounts|{pos}")
-                self._add_numeric(acc, pos, row, ordered, counted if pos in counted_ints else None)
+                ordered = None
+                if lists is not None and str(pos) in lists.columns:
+                    ordered = _finite_part(lists.get_column(str(pos))[0], row, pos, nulls)
+                counted = None
+                if pos in plan.counted:
+                    counted = results.get(f"numcounts|{pos}", raw_counts)
+                self._add_numeric(acc, pos, row, ordered, counted)
             elif acc.kind in ("string", "categorical"):
                 acc.add_lengths(row[f"{pos}|lmin"], row[f"{pos}|lmax"], int(row[f"{pos}|lsum"] or 0))
 
-    def _run_batch_queries(self, batch: pl.DataFrame, counted_ints: set[int]) -> dict[str, pl.DataFrame]:
+    def run_queries(self, batch: pl.DataFrame, plan: _BatchPlan) -> dict[str, pl.DataFrame]:
         """Every per-batch query, run together so that polars spreads them over the cores:
         - "aggregates": one row of counts and string-length figures;
-        - "sorted": the sorted finite values of each numeric and temporal column (as one-row lists);
+        - "sorted": the sorted values of each numeric and temporal column not counted (as one-row lists);
+        - "numcounts|i": value counts of numeric column i when the plan counts it and it keeps no table;
         - "counts|i": value counts of column i while it keeps a frequency table;
-        - "hashes|i": HLL hashes of column i once it has too many distinct values for a table.
+        - "hll|i": HLL register updates of column i once it has too many distinct values for a table.
+
+        Reads nothing the scan changes, so it can run on a worker thread while `absorb` folds the previous batch.
         """
         lazy = batch.lazy()
         queries: dict[str, pl.LazyFrame] = {}
         if self.expressions:
-            queries["aggregates"] = lazy.select(self.expressions)
+            queries["aggregates"] = lazy.with_columns(self.length_expressions).select(self.expressions)
         sort_exprs = []
         for pos, acc in enumerate(self.accumulators):
-            if acc.numeric_like and pos not in counted_ints:
+            if acc.numeric_like and pos not in plan.counted:
                 col = pl.col(acc.name)
                 if acc.kind == "temporal":
                     col = col.to_physical()
-                col = col.cast(pl.Float64)
-                sort_exprs.append(col.filter(col.is_finite()).sort().implode().alias(str(pos)))
-            if pos in counted_ints and not (acc.tracks_frequencies and acc.table is not None):
+                # Sorted as-is, then sliced to the finite values with the aggregates' counts: cheaper than
+                # filtering first. Polars puts -inf first, then the finite values, +inf, NaN and nulls.
+                # Integers sort faster than floats, so they are cast after sorting.
+                sort_exprs.append(col.sort(nulls_last=True).cast(pl.Float64).implode().alias(str(pos)))
+            if pos in plan.counted and pos not in plan.tabled:
                 col = pl.col(acc.name).to_physical() if acc.kind == "temporal" else pl.col(acc.name)
                 queries[f"numcounts|{pos}"] = (_column_frame(batch, acc.name).select(col.filter(col.is_not_null() & col.cast(pl.Float64).is_finite())
                                                            .alias("value")).group_by("value").agg(pl.len().alias("n")))
             if acc.tracks_frequencies and acc.kind != "boolean":
-                if acc.table is not None:
+                if pos in plan.tabled:
                     queries[f"counts|{pos}"] = (_column_frame(batch, acc.name).select(pl.col(acc.name).drop_nulls().alias("value"))
                                                 .group_by("value").agg(pl.len().alias("n")))
                 else:
-                    queries[f"hashes|{pos}"] = _column_frame(batch, acc.name).select(
-                        sketches.hll_hash_expression(pl.col(acc.name), acc.is_integer).alias("h"))
+                    queries[f"hll|{pos}"] = sketches.hll_rank_query(_column_frame(batch, acc.name), acc.name,
+                                                                     acc.is_integer)
         if sort_exprs:
             queries["sorted"] = lazy.select(sort_exprs)
         # collect_all grows faster than linearly with the number of queries (10,000 columns: 98 s in one
@@ -512,15 +563,18 @@ class _Scan:
         acc.kll.merge(summary)
         acc.few_values = summary.error == 0 and summary.values.size <= FEW_VALUES
 
-    def _add_frequencies(self, acc: _Accumulator, raw_counts: pl.DataFrame | None, hashes: pl.DataFrame | None,
-                         present: int) -> pl.DataFrame | None:
+    def _add_frequencies(self, acc: _Accumulator, raw_counts: pl.DataFrame | None, hll_ranks: pl.DataFrame | None,
+                         present: int) -> None:
         """Update the frequency table (or, once dropped, the HLL sketch) from the batch's value counts (or
-        hashes); return the value counts."""
+        register updates)."""
         if acc.table is None or raw_counts is None:
             # Too many distinct values for a frequency table: only the distinct-count sketch goes on.
-            if hashes is not None:
-                acc.add_registers(sketches.hll_registers_from_hashes(hashes.get_column("h").to_numpy()), sketches.HLL_HASH)
-            return None
+            if hll_ranks is not None:
+                acc.add_registers(sketches.hll_registers_from_ranks(hll_ranks), sketches.HLL_HASH)
+            elif raw_counts is not None:  # planned before the table was dropped
+                acc.add_registers(sketches.hll_registers_of(raw_counts.get_column("value"), acc.is_integer),
+                                  sketches.HLL_HASH)
+            return
         counted = pl.DataFrame([_frequency_values(raw_counts.get_column("value"), acc.kind).alias("value"),
                                 raw_counts.get_column("n")])
         values = counted.get_column("value")
@@ -536,9 +590,8 @@ class _Scan:
                 # An integer column with this many values is a measurement or an id, not a category; a string
                 # column whose batches are mostly distinct is free text or an id. Neither needs a table.
                 acc.drop_frequencies()
-                return raw_counts
+                return
         acc.table, acc.table_error = sketches.misra_gries_merge_frame(acc.table, acc.table_error, counted, FREQUENCY_CAPACITY)
-        return raw_counts
 
     def finish(self, sources: Sequence[SourceInfo]) -> Statistics:
         columns = tuple(acc.finish() for acc in self.accumulators)
@@ -566,24 +619,14 @@ def profile_frame(frame: pl.LazyFrame | pl.DataFrame, *, source: SourceInfo | No
     """
     lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
     try:
-        schema = lazy.collect_schema()
-        scan = _Scan(schema)
-        offset = 0
-        batches: Iterable[pl.DataFrame] = (
-            [frame] if isinstance(frame, pl.DataFrame) else lazy.collect_batches(chunk_size=batch_rows, maintain_order=True)
-        )
-        for batch in batches:
-            if isinstance(frame, pl.DataFrame) and batch.height > batch_rows:
-                parts: Iterable[pl.DataFrame] = batch.iter_slices(batch_rows)
-            else:
-                parts = (batch,)
-            for part in parts:
-                scan.add(part)
-                for observer in observers:
-                    observer.observe(part, offset)
-                offset += part.height
-                if progress is not None:
-                    progress(part.height)
+        scan = _Scan(lazy.collect_schema())
+        if isinstance(frame, pl.DataFrame):
+            batches = frame.iter_slices(batch_rows)
+        elif data_file is not None and data_file.format in RANDOM_ACCESS_FORMATS:
+            batches = _slices(lazy, batch_rows)
+        else:
+            batches = iter(lazy.collect_batches(chunk_size=batch_rows, maintain_order=True))
+        _fold_batches(scan, batches, observers, progress)
     except (InputError, UsageError):
         raise
     except pl.exceptions.PolarsError as exc:
@@ -596,6 +639,56 @@ def profile_frame(frame: pl.LazyFrame | pl.DataFrame, *, source: SourceInfo | No
         raise read_error(exc, data_file) from None
     info = replace(source, rows=scan.rows) if source is not None else SourceInfo("<memory>", "frame", scan.rows)
     return scan.finish([info])
+
+
+def _slices(lazy: pl.LazyFrame, batch_rows: int) -> Iterator[pl.DataFrame]:
+    """Batches of a file that polars can slice without reading what comes before (Parquet, Arrow IPC).
+
+    Reading each slice when it is due keeps at most the batches in flight in memory, where the streaming
+    engine's read-ahead grows with the input, and leaves both cores to one thing at a time.
+    """
+    total = lazy.select(pl.len()).collect().item()
+    for offset in range(0, total, batch_rows):
+        yield lazy.slice(offset, batch_rows).collect()
+
+
+def _fold_batches(scan: _Scan, batches: Iterator[pl.DataFrame], observers: Sequence[BatchObserver],
+                  progress: ProgressCallback | None) -> None:
+    """Fold every batch into `scan`, two at a time: while this thread folds batch k into the accumulators
+    (Python, holding the GIL), a worker thread reads batch k+1 and runs its polars queries (which release it).
+
+    Batch k+1's queries are planned from the state after batch k-1, never from a state that depends on
+    timing, so the result is the same on every run. `_Scan.absorb` accepts such a one-batch-old plan.
+    """
+
+    def read_and_query(plan: _BatchPlan) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]] | None:
+        for batch in batches:
+            if batch.height:
+                return batch, scan.run_queries(batch, plan)
+        return None
+
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="datacheck-scan")
+    try:
+        plan = scan.plan()
+        current = (plan, worker.submit(read_and_query, plan))
+        next_plan = plan
+        offset = 0
+        while True:
+            following = (next_plan, worker.submit(read_and_query, next_plan))
+            done = current[1].result()
+            if done is None:
+                following[1].result()
+                return
+            batch, results = done
+            scan.absorb(batch.height, results, current[0])
+            for observer in observers:
+                observer.observe(batch, offset)
+            offset += batch.height
+            if progress is not None:
+                progress(batch.height)
+            current, next_plan = following, scan.plan()
+    finally:
+        worker.shutdown(wait=True, cancel_futures=True)
 
 
 def profile_dataset(dataset: Dataset, *, observers: Sequence[BatchObserver] = (),

@@ -62,8 +62,12 @@ class QuantileSketch:
         n = ordered.size
         if n == 0:
             return cls()
-        boundaries = np.flatnonzero(ordered[1:] != ordered[:-1])
-        if boundaries.size < capacity:
+        # An evenly spaced probe with `capacity` distinct values proves the column has that many, which
+        # spares the full comparison pass on high-cardinality columns.
+        probe = ordered[:: max(1, n // (2 * capacity))]
+        few = np.count_nonzero(probe[1:] != probe[:-1]) < capacity
+        boundaries = np.flatnonzero(ordered[1:] != ordered[:-1]) if few else None
+        if boundaries is not None and boundaries.size < capacity:
             starts = np.concatenate(([0], boundaries + 1))
             counts = np.diff(np.append(starts, n))
             return cls(ordered[starts].copy(), counts.astype(np.int64), 0.0)
@@ -233,25 +237,32 @@ def hll_hash_expression(column: pl.Expr, integer: bool = False) -> pl.Expr:
     return column.cast(pl.Int64 if integer else pl.String).drop_nulls().hash(seed=_HLL_SEED)
 
 
-def hll_registers_from_hashes(hashed: np.ndarray) -> np.ndarray:
-    """HLL registers (uint8, 2**HLL_PRECISION of them) of 64-bit hashes."""
-    registers = np.zeros(1 << HLL_PRECISION, dtype=np.uint8)
-    if hashed.size == 0:
-        return registers
-    hashed = hashed.astype(np.uint64, copy=False)
+def hll_rank_query(frame: pl.LazyFrame, column: str, integer: bool = False) -> pl.LazyFrame:
+    """The register update of each non-null value of `column`: a row ("index", "rank") per value.
+
+    The top HLL_PRECISION bits of a value's hash choose its register; its rank is the position of the first
+    1-bit in the remaining bits, capped at (64 - HLL_PRECISION) + 1 when they are all zero. Polars computes
+    both columns on all cores; `hll_registers_from_ranks` then keeps the highest rank per register.
+    """
     width = 64 - HLL_PRECISION
-    index = (hashed >> np.uint64(width)).astype(np.intp)
-    # rank = position of the first 1-bit in the remaining bits; a sentinel bit caps it at width + 1.
-    rest = (hashed << np.uint64(HLL_PRECISION)) | np.uint64(1 << (HLL_PRECISION - 1))
-    rank = pl.Series(rest).bitwise_leading_zeros().to_numpy().astype(np.uint8) + 1
-    np.maximum.at(registers, index, rank)
+    split = pl.lit(1 << width, dtype=pl.UInt64)
+    hashed = pl.col("hash")
+    rest_leading_zeros = (hashed % split).bitwise_leading_zeros().cast(pl.Int32) - HLL_PRECISION
+    return (frame.select(hll_hash_expression(pl.col(column), integer).alias("hash"))
+            .select((hashed // split).cast(pl.UInt16).alias("index"),
+                    (rest_leading_zeros.clip(upper_bound=width) + 1).cast(pl.UInt8).alias("rank")))
+
+
+def hll_registers_from_ranks(ranks: pl.DataFrame) -> np.ndarray:
+    """HLL registers (uint8, 2**HLL_PRECISION of them) from the output of `hll_rank_query`."""
+    registers = np.zeros(1 << HLL_PRECISION, dtype=np.uint8)
+    np.maximum.at(registers, ranks.get_column("index").to_numpy(), ranks.get_column("rank").to_numpy())
     return registers
 
 
 def hll_registers_of(values: pl.Series, integer: bool = False) -> np.ndarray:
     """HLL registers of the non-null values of `values` (frequency-table keys as text are fine too)."""
-    hashed = values.to_frame("v").select(hll_hash_expression(pl.col("v"), integer)).to_series()
-    return hll_registers_from_hashes(hashed.to_numpy())
+    return hll_registers_from_ranks(hll_rank_query(values.to_frame("v").lazy(), "v", integer).collect())
 
 
 def hll_estimate(registers: np.ndarray) -> float:
