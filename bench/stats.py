@@ -41,6 +41,7 @@ from _common import (  # noqa: E402
     CommandFailed,
     atomic_path,
     best_of,
+    best_of_paired,
     child_env,
     datacheck_command,
     fmt_bytes,
@@ -49,6 +50,7 @@ from _common import (  # noqa: E402
     machine_info,
     print_table,
     python_command,
+    warm_bytecode,
     warm_cache,
 )
 
@@ -160,9 +162,9 @@ def ensure_data(rows: int, data_dir: Path, log) -> dict[str, Path]:
 def bench_file(fmt: str, path: Path, repeat: int, env: dict, tmp_dir: str, budget: float | None) -> dict:
     warm_cache(path)
     out = os.path.join(tmp_dir, f"stats-{fmt}.json")
-    reference = best_of(python_command(REFERENCE_CODE[fmt]) + [str(path)], repeat, env=env, budget=budget)
-    ours = best_of(datacheck_command("stats", str(path), "--format", "json", "-o", out), repeat, env=env,
-                   budget=budget)
+    reference, ours = best_of_paired([python_command(REFERENCE_CODE[fmt]) + [str(path)],
+                                      datacheck_command("stats", str(path), "--format", "json", "-o", out)],
+                                     repeat, env=env, budget=budget)
     try:
         os.unlink(out)
     except FileNotFoundError:
@@ -182,6 +184,7 @@ def run(args) -> dict:
     data_dir = Path(args.data_dir)
     sizes = [args.rows] if args.quick or args.small_rows >= args.rows else [args.small_rows, args.rows]
     env = child_env()
+    warm_bytecode(env)
     results = []
     log(f"measuring start-up (x{args.repeat}) ...")
     startup = {
@@ -311,7 +314,7 @@ def main(argv=None) -> int:
     parser.add_argument("--small-rows", type=int, default=1_000_000,
                         help="rows of the smaller table for the RSS scaling check (default 1M)")
     parser.add_argument("--quick", action="store_true", help="1M rows only (no RSS scaling check)")
-    parser.add_argument("--repeat", type=int, default=2, help="runs per measurement; the best time is kept (default 2)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best time is kept (default 3)")
     parser.add_argument("--budget", type=float, default=45.0,
                         help="stop repeating a measurement once its runs took this many seconds in total "
                              "(default 45; 0 = always run --repeat times)")
