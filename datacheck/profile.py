@@ -510,8 +510,10 @@ class _Scan:
                                                            .alias("value")).group_by("value").agg(pl.len().alias("n")))
             if acc.tracks_frequencies and acc.kind != "boolean":
                 if pos in plan.tabled:
-                    queries[f"counts|{pos}"] = (_column_frame(batch, acc.name).select(pl.col(acc.name).drop_nulls().alias("value"))
-                                                .group_by("value").agg(pl.len().alias("n")))
+                    # Each distinct value comes with its HLL register update, for when the table has overflowed.
+                    counts = (_column_frame(batch, acc.name).select(pl.col(acc.name).drop_nulls().alias("value"))
+                              .group_by("value").agg(pl.len().alias("n")))
+                    queries[f"counts|{pos}"] = sketches.hll_rank_query(counts, "value", acc.is_integer, keep=("value", "n"))
                 else:
                     queries[f"hll|{pos}"] = sketches.hll_rank_query(_column_frame(batch, acc.name), acc.name,
                                                                      acc.is_integer)
@@ -577,8 +579,7 @@ class _Scan:
             if hll_ranks is not None:
                 acc.add_registers(sketches.hll_registers_from_ranks(hll_ranks), sketches.HLL_HASH)
             elif raw_counts is not None:  # planned before the table was dropped
-                acc.add_registers(sketches.hll_registers_of(raw_counts.get_column("value"), acc.is_integer),
-                                  sketches.HLL_HASH)
+                acc.add_registers(sketches.hll_registers_from_ranks(raw_counts), sketches.HLL_HASH)
             return
         counted = pl.DataFrame([_frequency_values(raw_counts.get_column("value"), acc.kind).alias("value"),
                                 raw_counts.get_column("n")])
@@ -590,7 +591,7 @@ class _Scan:
             acc.overflowed = True
             acc.add_registers(acc.registers_of_keys(acc.table), sketches.HLL_HASH)
         if acc.overflowed:
-            acc.add_registers(sketches.hll_registers_of(raw_counts.get_column("value"), acc.is_integer), sketches.HLL_HASH)
+            acc.add_registers(sketches.hll_registers_from_ranks(raw_counts), sketches.HLL_HASH)
             if acc.kind == "numeric" or counted.height > HIGH_CARDINALITY_RATIO * present:
                 # An integer column with this many values is a measurement or an id, not a category; a string
                 # column whose batches are mostly distinct is free text or an id. Neither needs a table.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import math
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import polars as pl
@@ -234,11 +234,12 @@ HLL_HASH = f"polars-{pl.__version__}-seed{_HLL_SEED}-int64-or-text"
 def hll_hash_expression(column: pl.Expr, integer: bool = False) -> pl.Expr:
     """The 64-bit hashes HLL registers are filled from: integers as Int64, everything else as text (the form
     frequency tables store), so that registers filled from a table's keys and from raw values agree."""
-    return column.cast(pl.Int64 if integer else pl.String).drop_nulls().hash(seed=_HLL_SEED)
+    return column.cast(pl.Int64 if integer else pl.String).hash(seed=_HLL_SEED)
 
 
-def hll_rank_query(frame: pl.LazyFrame, column: str, integer: bool = False) -> pl.LazyFrame:
-    """The register update of each non-null value of `column`: a row ("index", "rank") per value.
+def hll_rank_query(frame: pl.LazyFrame, column: str, integer: bool = False, keep: Sequence[str] = ()) -> pl.LazyFrame:
+    """The register update of each non-null value of `column`: a row ("index", "rank") per value, after
+    the columns named in `keep`.
 
     The top HLL_PRECISION bits of a value's hash choose its register; its rank is the position of the first
     1-bit in the remaining bits, capped at (64 - HLL_PRECISION) + 1 when they are all zero. Polars computes
@@ -246,10 +247,11 @@ def hll_rank_query(frame: pl.LazyFrame, column: str, integer: bool = False) -> p
     """
     width = 64 - HLL_PRECISION
     split = pl.lit(1 << width, dtype=pl.UInt64)
-    hashed = pl.col("hash")
+    hashed = pl.col("\0hash")
     rest_leading_zeros = (hashed % split).bitwise_leading_zeros().cast(pl.Int32) - HLL_PRECISION
-    return (frame.select(hll_hash_expression(pl.col(column), integer).alias("hash"))
-            .select((hashed // split).cast(pl.UInt16).alias("index"),
+    return (frame.filter(pl.col(column).is_not_null())
+            .select(*keep, hll_hash_expression(pl.col(column), integer).alias("\0hash"))
+            .select(*keep, (hashed // split).cast(pl.UInt16).alias("index"),
                     (rest_leading_zeros.clip(upper_bound=width) + 1).cast(pl.UInt8).alias("rank")))
 
 
