@@ -1,9 +1,10 @@
 """The statistics engine: one streaming scan, per-batch exact aggregates plus mergeable sketches.
 
 How a scan works:
-1. The input is read in batches: Parquet slice by slice along its row groups (`_slices`), other formats
-   through `LazyFrame.collect_batches`. Per column only bounded state is kept (the sketches), not the input.
-   While one batch is folded into the accumulators, the next one is read and queried (`_fold_batches`).
+1. The input is read in batches: Parquet slice by slice along its row groups (`_slices`), one slice ahead
+   (`_read_ahead`); other formats through `LazyFrame.collect_batches`. Per column only bounded state is
+   kept (the sketches), not the input. While one batch is folded into the accumulators, the next one is
+   queried (`_fold_batches`).
 2. For each batch, polars runs one set of queries (`_Scan.run_queries`): counts of nulls, NaN, infinities,
    true values and string lengths; the sorted values of each numeric and temporal column (or their value
    counts, when they are few); value counts of the columns that keep a frequency table; HLL register
@@ -629,7 +630,7 @@ def profile_frame(frame: pl.LazyFrame | pl.DataFrame, *, source: SourceInfo | No
         if isinstance(frame, pl.DataFrame):
             batches = frame.iter_slices(batch_rows)
         elif data_file is not None and data_file.format in RANDOM_ACCESS_FORMATS:
-            batches = _slices(lazy, batch_rows, data_file.path)
+            batches = _read_ahead(_slices(lazy, batch_rows, data_file.path))
         else:
             batches = iter(lazy.collect_batches(chunk_size=batch_rows, maintain_order=True))
         _fold_batches(scan, batches, observers, progress)
@@ -662,6 +663,22 @@ def _slices(lazy: pl.LazyFrame, batch_rows: int, path: str) -> Iterator[pl.DataF
         group_rows = [total]
     for offset, length in parquet_layout.slice_bounds(group_rows, batch_rows):
         yield lazy.slice(offset, length).collect()
+
+
+def _read_ahead(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """The batches, each read on a thread of its own while the previous one is being queried (one batch
+    ahead: the streaming engine's unbounded read-ahead is what slices avoid)."""
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="datacheck-read")
+    try:
+        upcoming = reader.submit(next, batches, None)
+        while True:
+            batch = upcoming.result()
+            if batch is None:
+                return
+            upcoming = reader.submit(next, batches, None)
+            yield batch
+    finally:
+        reader.shutdown(wait=True, cancel_futures=True)
 
 
 def _with_probe(batches: Iterator[pl.DataFrame], probe_rows: int) -> Iterator[pl.DataFrame]:

@@ -228,13 +228,14 @@ HLL_PRECISION = 14
 _HLL_SEED = 0x5EED_DA7A
 #: Polars hashes are stable within one polars version only, so the hash is named after that version;
 #: registers filled by different hash functions cannot be merged.
-HLL_HASH = f"polars-{pl.__version__}-seed{_HLL_SEED}-int64-or-text"
+HLL_HASH = f"polars-{pl.__version__}-seed{_HLL_SEED}-int128-or-text"
 
 
 def hll_hash_expression(column: pl.Expr, integer: bool = False) -> pl.Expr:
-    """The 64-bit hashes HLL registers are filled from: integers as Int64, everything else as text (the form
-    frequency tables store), so that registers filled from a table's keys and from raw values agree."""
-    return column.cast(pl.Int64 if integer else pl.String).hash(seed=_HLL_SEED)
+    """The 64-bit hashes HLL registers are filled from: integers as Int128 (every integer type, UInt64
+    included, and every integer written as text fits), everything else as text (the form frequency tables
+    store), so that registers filled from a table's keys and from raw values agree."""
+    return column.cast(pl.Int128 if integer else pl.String).hash(seed=_HLL_SEED)
 
 
 def hll_rank_query(frame: pl.LazyFrame, column: str, integer: bool = False, keep: Sequence[str] = ()) -> pl.LazyFrame:

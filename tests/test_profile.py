@@ -246,3 +246,13 @@ class TestMerge:
 
 def test_public_api_name() -> None:
     assert datacheck.profile is profile
+
+
+def test_uint64_values_beyond_the_int64_range_are_counted() -> None:
+    # 3,000 distinct values overflow the frequency table, so the distinct count comes from HLL, whose hash
+    # must take integers above 2**63 (found by tests/test_properties.py).
+    values = pl.Series("u", [2**64 - 1 - i for i in range(3_000)], dtype=pl.UInt64)
+    col = profile(pl.DataFrame([values])).column("u")
+    assert col.count == 3_000
+    assert abs(col.distinct.count - 3_000) <= 0.05 * 3_000
+    assert col.numeric.max == float(2**64 - 1)
