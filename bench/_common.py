@@ -102,17 +102,8 @@ def measure(command: Sequence[str], *, env: dict | None = None, cwd: str | os.Pa
     return run
 
 
-def best_of(command: Sequence[str], repeat: int = 1, *, budget: float | None = None, **kwargs) -> Measurement:
-    """`measure` ``command`` up to ``repeat`` times; keep the best time and the worst peak RSS.
-
-    With ``budget`` (seconds), stop repeating once the runs so far took that long in total -- one run of
-    a slow case is already a stable measurement, and it keeps a full benchmark within its time box.
-    """
-    runs: list[Run] = []
-    for _ in range(max(1, repeat)):
-        runs.append(measure(command, **kwargs))
-        if budget is not None and sum(r.seconds for r in runs) >= budget:
-            break
+def _best(command: Sequence[str], runs: list[Run]) -> Measurement:
+    """The best wall time of ``runs`` (with its CPU time) and the worst peak RSS."""
     best = min(runs, key=lambda r: r.seconds)
     return Measurement(
         command=list(command),
@@ -122,6 +113,15 @@ def best_of(command: Sequence[str], repeat: int = 1, *, budget: float | None = N
         times=[r.seconds for r in runs],
         rss=[r.peak_rss for r in runs],
     )
+
+
+def best_of(command: Sequence[str], repeat: int = 1, *, budget: float | None = None, **kwargs) -> Measurement:
+    """`measure` ``command`` up to ``repeat`` times; keep the best time and the worst peak RSS.
+
+    With ``budget`` (seconds), stop repeating once the runs so far took that long in total -- one run of
+    a slow case is already a stable measurement, and it keeps a full benchmark within its time box.
+    """
+    return best_of_paired([command], repeat, budget=budget, **kwargs)[0]
 
 
 def best_of_paired(commands: Sequence[Sequence[str]], repeat: int = 1, *, budget: float | None = None,
@@ -134,18 +134,7 @@ def best_of_paired(commands: Sequence[Sequence[str]], repeat: int = 1, *, budget
             command_runs.append(measure(command, **kwargs))
         if budget is not None and sum(r.seconds for command_runs in runs for r in command_runs) >= budget:
             break
-    measurements = []
-    for command, command_runs in zip(commands, runs):
-        best = min(command_runs, key=lambda r: r.seconds)
-        measurements.append(Measurement(
-            command=list(command),
-            seconds=best.seconds,
-            peak_rss=max(r.peak_rss for r in command_runs),
-            cpu_seconds=best.cpu_seconds,
-            times=[r.seconds for r in command_runs],
-            rss=[r.peak_rss for r in command_runs],
-        ))
-    return measurements
+    return [_best(command, command_runs) for command, command_runs in zip(commands, runs)]
 
 
 def python_command(code: str) -> list[str]:
