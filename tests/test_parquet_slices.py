@@ -167,3 +167,23 @@ def test_sliced_scan_matches_numpy_when_plans_change_mid_scan(tmp_path: Path) ->
     # The pipelined scan is deterministic: a second run gives the same bytes.
     again = sliced_profile(path, 5_000)
     assert json.dumps(stats.to_dict(), sort_keys=True) == json.dumps(again.to_dict(), sort_keys=True)
+
+
+def test_a_row_group_corrupt_mid_file_is_a_clear_error_naming_the_file(tmp_path: Path) -> None:
+    # The bad row group is read on the read-ahead thread, several batches into the scan; its error must
+    # still reach the caller as an InputError (exit 2 on the command line), not hang or escape as a traceback.
+    from datacheck.errors import InputError
+    from datacheck.profile import profile
+
+    path = tmp_path / "corrupt.parquet"
+    rng = np.random.default_rng(5)
+    pl.DataFrame({"x": rng.integers(0, 10**12, 400_000), "y": rng.random(400_000)}).write_parquet(
+        path, row_group_size=40_000, compression="zstd")
+    data = bytearray(path.read_bytes())
+    # Overwrite the middle 40% of the file, page headers included (random floats are stored raw, so
+    # overwriting values alone would go unnoticed); the footer stays intact.
+    start, end = len(data) * 3 // 10, len(data) * 7 // 10
+    data[start:end] = b"\x55" * (end - start)
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="corrupt.parquet"):
+        profile(str(path))
