@@ -187,3 +187,27 @@ def test_a_row_group_corrupt_mid_file_is_a_clear_error_naming_the_file(tmp_path:
     path.write_bytes(bytes(data))
     with pytest.raises(InputError, match="corrupt.parquet"):
         profile(str(path))
+
+
+def test_row_numbers_of_examples_survive_the_probe_split_and_slices(tmp_path: Path) -> None:
+    # x equals its 0-based row number, so every example must carry row == value: an offset lost at the
+    # probe split, at a slice boundary or in the pipeline would show.
+    import dataclasses
+
+    from datacheck.infer import infer_schema
+    from datacheck.profile import profile
+    from datacheck.schema import Range
+    from datacheck.validate import validate
+
+    rows = 300_000
+    path = tmp_path / "rows.parquet"
+    pl.DataFrame({"x": np.arange(rows)}).write_parquet(path, row_group_size=70_000)
+    schema = infer_schema(profile(str(path)))
+    column = schema.column("x")
+    limited = dataclasses.replace(column, range=Range(min=0, max=249_990))
+    schema = dataclasses.replace(schema, columns=tuple(limited if c.name == "x" else c for c in schema.columns))
+    report = validate(str(path), schema, max_examples=5)
+    finding = next(f for f in report.findings if f.code == "out_of_range")
+    assert finding.count == rows - 1 - 249_990
+    assert finding.examples and all(example.row == example.value for example in finding.examples)
+    assert [example.value for example in finding.examples] == list(range(249_991, 249_996))
