@@ -106,6 +106,12 @@ def _tracks_frequencies(kind: str, dtype: pl.DataType) -> bool:
     return kind in ("string", "categorical", "boolean") or (kind == "numeric" and dtype.is_integer())
 
 
+def _hashes_as_integer(dtype_name: str) -> bool:
+    """Whether HLL hashes a column's values as integers (Int128). UInt128 values may not fit in Int128, so
+    that type is hashed as text, like its frequency-table keys."""
+    return dtype_name.startswith(("Int", "UInt")) and dtype_name != "UInt128"
+
+
 # --------------------------------------------------------------------------------------- accumulator
 
 
@@ -427,7 +433,7 @@ class _Scan:
         self.accumulators = [
             _Accumulator(name=name, dtype=str(dtype), kind=self.kinds[name],
                          tracks_frequencies=_tracks_frequencies(self.kinds[name], dtype),
-                         is_integer=dtype.is_integer())
+                         is_integer=_hashes_as_integer(str(dtype)))
             for name, dtype in schema.items()
         ]
         self.expressions = _batch_expressions(schema, self.kinds)
@@ -790,7 +796,7 @@ def _accumulator_from(stats: ColumnStats) -> _Accumulator:
     """Rebuild the mergeable state of a column from its saved statistics."""
     acc = _Accumulator(name=stats.name, dtype=stats.dtype, kind=stats.kind,
                        tracks_frequencies=stats.distinct is not None, count=stats.count, null_count=stats.null_count,
-                       is_integer=stats.kind == "numeric" and stats.dtype.startswith(("Int", "UInt")))
+                       is_integer=stats.kind == "numeric" and _hashes_as_integer(stats.dtype))
     if stats.numeric is not None:
         n = stats.numeric
         acc.nan_count, acc.inf_count, acc.neg_inf_count = n.nan_count, n.inf_count, n.neg_inf_count

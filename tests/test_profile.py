@@ -256,3 +256,13 @@ def test_uint64_values_beyond_the_int64_range_are_counted() -> None:
     assert col.count == 3_000
     assert abs(col.distinct.count - 3_000) <= 0.05 * 3_000
     assert col.numeric.max == float(2**64 - 1)
+
+
+@pytest.mark.skipif(not hasattr(pl, "UInt128"), reason="this polars has no UInt128")
+def test_uint128_values_beyond_the_int128_range_are_counted() -> None:
+    # Integers are hashed as Int128 for HLL; UInt128 values may not fit, so that type is hashed as text.
+    values = pl.Series("u", [2**128 - 1 - i for i in range(3_000)], dtype=pl.UInt128)
+    col = profile(pl.DataFrame([values])).column("u")
+    assert col.count == 3_000
+    assert abs(col.distinct.count - 3_000) <= 0.05 * 3_000
+    assert col.numeric.max == float(2**128 - 1)
