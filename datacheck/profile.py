@@ -339,7 +339,9 @@ def _temporal_text(value: float | None, dtype: str) -> str | None:
     elif dtype.startswith("Datetime"):
         target = pl.Datetime(unit)  # type: ignore[arg-type]
     elif dtype.startswith("Duration"):
-        target = pl.Duration(unit)  # type: ignore[arg-type]
+        # polars cannot cast a duration to text; ISO 8601 ("P1DT1H1M1.001S") is unambiguous.
+        duration = pl.Series([int(value)], dtype=pl.Int64).cast(pl.Duration(unit))  # type: ignore[arg-type]
+        return duration.dt.to_string("iso")[0]
     elif dtype == "Time":
         target = pl.Time()
     else:

@@ -266,3 +266,12 @@ def test_uint128_values_beyond_the_int128_range_are_counted() -> None:
     assert col.count == 3_000
     assert abs(col.distinct.count - 3_000) <= 0.05 * 3_000
     assert col.numeric.max == float(2**128 - 1)
+
+
+def test_durations_have_iso_8601_min_and_max() -> None:
+    # polars cannot cast a duration to text; the extremes are written as ISO 8601 durations
+    # (1 s = "PT1S", 1 day 1.5 s = "P1DT1.5S").
+    durations = pl.Series("d", [1_000, 3_600_000, 86_401_500, None]).cast(pl.Duration("ms"))
+    col = profile(pl.DataFrame([durations])).column("d")
+    assert col.kind == "temporal" and col.count == 3 and col.null_count == 1
+    assert (col.temporal.min, col.temporal.max) == ("PT1S", "P1DT1.5S")
