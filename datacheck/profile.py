@@ -374,26 +374,23 @@ def _batch_expressions(schema: pl.Schema, kinds: dict[str, str]) -> list[pl.Expr
             ]
         elif kind == "boolean":
             exprs.append(col.sum().alias(f"{pos}|true"))
-        elif kind in ("string", "categorical"):
-            length = pl.col(_length_column(pos))
-            exprs += [
-                length.min().alias(f"{pos}|lmin"),
-                length.max().alias(f"{pos}|lmax"),
-                length.sum().alias(f"{pos}|lsum"),
-            ]
     return exprs
 
 
-def _length_column(pos: int) -> str:
-    # A NUL byte keeps the helper column's name apart from any column of the data.
-    return f"\0length|{pos}"
+def _text_length(column: pl.Expr, kind: str) -> pl.Expr:
+    """Length in characters of a string or categorical column's values."""
+    return (column.cast(pl.String) if kind == "categorical" else column).str.len_chars()
 
 
-def _length_expressions(schema: pl.Schema, kinds: dict[str, str]) -> list[pl.Expr]:
-    """String lengths in characters, computed once per batch for the min, max and sum that use them."""
-    return [(pl.col(name).cast(pl.String) if kinds[name] == "categorical" else pl.col(name))
-            .str.len_chars().alias(_length_column(pos))
-            for pos, name in enumerate(schema) if kinds[name] in ("string", "categorical")]
+def _length_query(batch: pl.LazyFrame, columns: Sequence[tuple[int, str, str]]) -> pl.LazyFrame:
+    """Shortest, longest and total length of text columns given as (position, name, kind); aliases are
+    "<position>|lmin", "|lmax" and "|lsum". Each length is computed once for its three aggregates."""
+    lengths = batch.select([_text_length(pl.col(name), kind).alias(str(pos)) for pos, name, kind in columns])
+    return lengths.select([aggregate for pos, _, _ in columns for aggregate in (
+        pl.col(str(pos)).min().alias(f"{pos}|lmin"),
+        pl.col(str(pos)).max().alias(f"{pos}|lmax"),
+        pl.col(str(pos)).sum().alias(f"{pos}|lsum"),
+    )])
 
 
 def _column_frame(batch: pl.DataFrame, name: str) -> pl.LazyFrame:
@@ -439,7 +436,6 @@ class _Scan:
             for name, dtype in schema.items()
         ]
         self.expressions = _batch_expressions(schema, self.kinds)
-        self.length_expressions = _length_expressions(schema, self.kinds)
         self.rows = 0
 
     def plan(self) -> _BatchPlan:
@@ -467,6 +463,7 @@ class _Scan:
         """
         self.rows += height
         row = results["aggregates"].row(0, named=True) if self.expressions else {}
+        lengths = results["lengths"].row(0, named=True) if "lengths" in results else {}
         lists = results.get("sorted")
         for pos, acc in enumerate(self.accumulators):
             nulls = int(row[f"{pos}|null"])
@@ -487,14 +484,21 @@ class _Scan:
                     counted = results.get(f"numcounts|{pos}", raw_counts)
                 self._add_numeric(acc, pos, row, ordered, counted)
             elif acc.kind in ("string", "categorical"):
-                acc.add_lengths(row[f"{pos}|lmin"], row[f"{pos}|lmax"], int(row[f"{pos}|lsum"] or 0))
+                if f"{pos}|lmin" in lengths:
+                    acc.add_lengths(lengths[f"{pos}|lmin"], lengths[f"{pos}|lmax"], int(lengths[f"{pos}|lsum"] or 0))
+                elif raw_counts is not None and raw_counts.height:
+                    per_value = raw_counts.get_column("length").to_numpy().astype(np.int64)
+                    acc.add_lengths(int(per_value.min()), int(per_value.max()),
+                                    int(np.dot(per_value, raw_counts.get_column("n").to_numpy().astype(np.int64))))
 
     def run_queries(self, batch: pl.DataFrame, plan: _BatchPlan) -> dict[str, pl.DataFrame]:
         """Every per-batch query, run together so that polars spreads them over the cores:
-        - "aggregates": one row of counts and string-length figures;
+        - "aggregates": one row of counts (nulls, NaN, infinities, true values);
+        - "lengths": one row of string-length figures of the text columns without a frequency table;
         - "sorted": the sorted values of each numeric and temporal column not counted (as one-row lists);
         - "numcounts|i": value counts of numeric column i when the plan counts it and it keeps no table;
-        - "counts|i": value counts of column i while it keeps a frequency table;
+        - "counts|i": value counts of column i while it keeps a frequency table (with each value's HLL
+          register update and, for text, its length);
         - "hll|i": HLL register updates of column i once it has too many distinct values for a table.
 
         Reads nothing the scan changes, so it can run on a worker thread while `absorb` folds the previous batch.
@@ -502,7 +506,13 @@ class _Scan:
         lazy = batch.lazy()
         queries: dict[str, pl.LazyFrame] = {}
         if self.expressions:
-            queries["aggregates"] = lazy.with_columns(self.length_expressions).select(self.expressions)
+            queries["aggregates"] = lazy.select(self.expressions)
+        # Text columns with a frequency table get their lengths from its distinct values ("counts|i" carries
+        # a length per value); the others are measured row by row.
+        measured = [(pos, acc.name, acc.kind) for pos, acc in enumerate(self.accumulators)
+                    if acc.kind in ("string", "categorical") and pos not in plan.tabled]
+        if measured:
+            queries["lengths"] = _length_query(lazy, measured)
         sort_exprs = []
         for pos, acc in enumerate(self.accumulators):
             if acc.numeric_like and pos not in plan.counted:
@@ -522,7 +532,11 @@ class _Scan:
                     # Each distinct value comes with its HLL register update, for when the table has overflowed.
                     counts = (_column_frame(batch, acc.name).select(pl.col(acc.name).drop_nulls().alias("value"))
                               .group_by("value").agg(pl.len().alias("n")))
-                    queries[f"counts|{pos}"] = sketches.hll_rank_query(counts, "value", acc.is_integer, keep=("value", "n"))
+                    keep: tuple[str, ...] = ("value", "n")
+                    if acc.kind in ("string", "categorical"):
+                        counts = counts.with_columns(_text_length(pl.col("value"), acc.kind).alias("length"))
+                        keep += ("length",)
+                    queries[f"counts|{pos}"] = sketches.hll_rank_query(counts, "value", acc.is_integer, keep=keep)
                 else:
                     queries[f"hll|{pos}"] = sketches.hll_rank_query(_column_frame(batch, acc.name), acc.name,
                                                                      acc.is_integer)

@@ -146,6 +146,10 @@ def test_sliced_scan_matches_numpy_when_plans_change_mid_scan(tmp_path: Path) ->
 
     words = stats.column("word")
     assert words.count == rows
+    # Lengths come from the distinct values while "word" has a table and from every row after it overflows.
+    word_lengths = np.array([len(w) for w in word])
+    assert (words.lengths.min, words.lengths.max) == (int(word_lengths.min()), int(word_lengths.max()))
+    assert words.lengths.mean == pytest.approx(float(word_lengths.mean()), rel=1e-12)
     assert abs(words.distinct.count - true_distinct) <= 0.05 * true_distinct
 
     xs = stats.column("x")
