@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from datacheck.cli.common import OutputOpt, app, emit, err_console, out_console, reporting_errors
-from datacheck.distributed import merge_statistics_files, repeated_sources
 from datacheck.render.common import render_to_text
 from datacheck.render.stats import stats_json, stats_markdown, stats_table
 
@@ -41,6 +40,9 @@ def merge(stats_files: StatsFilesArg, output: OutputOpt = None, fmt: MergeFormat
 
         datacheck merge a.json b.json --format table
     """
+    # Imported here: datacheck.distributed brings in multiprocessing, which no other command needs at start-up.
+    from datacheck.distributed import merge_statistics_files, repeated_sources
+
     with reporting_errors():
         merged = merge_statistics_files(stats_files)
     repeated = repeated_sources(merged)
