@@ -55,6 +55,10 @@ from datacheck.statistics import (
 #: Rows per batch. Large enough that per-batch overhead is small, small enough to bound memory; 500,000
 #: was faster than 250,000 or 1,000,000 on the 10M-row bench (the sorts stay in cache).
 BATCH_ROWS = 500_000
+#: Integer columns whose batch values span fewer integers than this are counted with numpy's bincount.
+SMALL_RANGE = 1 << 16
+#: Integer types whose values (and the differences between them) fit numpy's int64.
+BINCOUNT_TYPES = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
 #: Rows of the first batch of a scan (see `_fold_batches`).
 PROBE_ROWS = 50_000
 #: Formats read slice by slice (see `_slices`); the others stream.
@@ -406,6 +410,24 @@ def _finite_part(ordered: pl.Series, row: dict[str, Any], pos: int, nulls: int) 
     return ordered.slice(negative_infinities, ordered.len() - tail - negative_infinities)
 
 
+def _small_range_counts(column: pl.Series) -> pl.DataFrame | None:
+    """Value counts ("value", "n") of an integer column whose non-null values span fewer than SMALL_RANGE
+    integers, counted with numpy's bincount (3-9x cheaper than a polars group-by on ages, small counts and
+    dates); None for other columns, which polars groups. Values come out in order."""
+    if column.dtype not in BINCOUNT_TYPES:
+        return None
+    values = column.drop_nulls().to_numpy().astype(np.int64, copy=False)  # no wrap-around in int8 differences
+    if values.size == 0:
+        return None
+    low, high = int(values.min()), int(values.max())
+    if high - low >= SMALL_RANGE:
+        return None
+    counts = np.bincount(values - low, minlength=high - low + 1)
+    present = np.flatnonzero(counts)
+    return pl.DataFrame([pl.Series("value", present + low).cast(column.dtype),
+                         pl.Series("n", counts[present]).cast(pl.UInt32)])
+
+
 def _frequency_values(series: pl.Series, kind: str) -> pl.Series:
     """The column as text, as frequency tables store it (booleans as true/false)."""
     if kind == "boolean":
@@ -525,13 +547,17 @@ class _Scan:
                 sort_exprs.append(col.sort(nulls_last=True).cast(pl.Float64).implode().alias(str(pos)))
             if pos in plan.counted and pos not in plan.tabled:
                 col = pl.col(acc.name).to_physical() if acc.kind == "temporal" else pl.col(acc.name)
-                queries[f"numcounts|{pos}"] = (_column_frame(batch, acc.name).select(col.filter(col.is_not_null() & col.cast(pl.Float64).is_finite())
-                                                           .alias("value")).group_by("value").agg(pl.len().alias("n")))
+                counted = _small_range_counts(batch.get_column(acc.name).to_physical())
+                queries[f"numcounts|{pos}"] = counted.lazy() if counted is not None else (
+                    _column_frame(batch, acc.name).select(col.filter(col.is_not_null() & col.cast(pl.Float64).is_finite())
+                                                          .alias("value")).group_by("value").agg(pl.len().alias("n")))
             if acc.tracks_frequencies and acc.kind != "boolean":
                 if pos in plan.tabled:
                     # Each distinct value comes with its HLL register update, for when the table has overflowed.
-                    counts = (_column_frame(batch, acc.name).select(pl.col(acc.name).drop_nulls().alias("value"))
-                              .group_by("value").agg(pl.len().alias("n")))
+                    counted = _small_range_counts(batch.get_column(acc.name)) if acc.kind == "numeric" else None
+                    counts = counted.lazy() if counted is not None else (
+                        _column_frame(batch, acc.name).select(pl.col(acc.name).drop_nulls().alias("value"))
+                        .group_by("value").agg(pl.len().alias("n")))
                     keep: tuple[str, ...] = ("value", "n")
                     if acc.kind in ("string", "categorical"):
                         counts = counts.with_columns(_text_length(pl.col("value"), acc.kind).alias("length"))

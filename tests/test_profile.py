@@ -275,3 +275,21 @@ def test_durations_have_iso_8601_min_and_max() -> None:
     col = profile(pl.DataFrame([durations])).column("d")
     assert col.kind == "temporal" and col.count == 3 and col.null_count == 1
     assert (col.temporal.min, col.temporal.max) == ("PT1S", "P1DT1.5S")
+
+
+def test_small_integer_ranges_are_counted_exactly() -> None:
+    # Ages, small counts and dates are counted with a bincount instead of a group-by; the counts must be
+    # numpy's, Int8 differences must not wrap, and columns beyond the range fall back to polars.
+    from datacheck.profile import SMALL_RANGE, _small_range_counts
+
+    rng = np.random.default_rng(4)
+    raw = rng.integers(-128, 128, 5_000).astype(np.int8)
+    column = pl.Series("x", raw).scatter([3, 7], None)
+    counted = _small_range_counts(column)
+    expected_values, expected_counts = np.unique(np.delete(raw, [3, 7]), return_counts=True)
+    assert counted.get_column("value").dtype == pl.Int8
+    assert counted.get_column("value").to_list() == expected_values.tolist()
+    assert counted.get_column("n").to_list() == expected_counts.tolist()
+    assert _small_range_counts(pl.Series([0, SMALL_RANGE], dtype=pl.Int64)) is None
+    assert _small_range_counts(pl.Series([1.0, 2.0])) is None
+    assert _small_range_counts(pl.Series([None, None], dtype=pl.Int32)) is None
