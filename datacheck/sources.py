@@ -96,6 +96,16 @@ class Dataset:
         for data_file in self.files:
             yield data_file, scan_file(data_file, self.options)
 
+    def known_rows(self) -> int | None:
+        """The number of rows when every file records it (Parquet footers), without reading the data; None
+        otherwise (a text file's rows are only known once it has been read)."""
+        if not self.files or any(f.format != "parquet" for f in self.files):
+            return None
+        try:
+            return sum(pl.scan_parquet(f.path).select(pl.len()).collect().item() for f in self.files)
+        except (pl.exceptions.PolarsError, OSError):
+            return None  # the scan itself will report the file
+
 
 # --------------------------------------------------------------------------------------------- resolving
 

@@ -215,3 +215,15 @@ def test_row_numbers_of_examples_survive_the_probe_split_and_slices(tmp_path: Pa
     assert finding.count == rows - 1 - 249_990
     assert finding.examples and all(example.row == example.value for example in finding.examples)
     assert [example.value for example in finding.examples] == list(range(249_991, 249_996))
+
+
+def test_a_parquet_dataset_knows_its_rows_before_reading_them(tmp_path: Path) -> None:
+    # The progress bar's total: Parquet footers hold the row counts; CSV rows are only known once read.
+    from datacheck.sources import ReadOptions, resolve
+
+    for rows, name in ((1_234, "a.parquet"), (4_321, "b.parquet")):
+        pl.DataFrame({"x": np.arange(rows)}).write_parquet(tmp_path / name, row_group_size=500)
+    (tmp_path / "c.csv").write_text("x\n1\n2\n")
+    assert resolve([str(tmp_path / "*.parquet")], ReadOptions()).known_rows() == 1_234 + 4_321
+    assert resolve([str(tmp_path / "c.csv")], ReadOptions()).known_rows() is None
+    assert resolve([str(tmp_path / "a.parquet"), str(tmp_path / "c.csv")], ReadOptions()).known_rows() is None

@@ -11,7 +11,9 @@ import typer
 
 from datacheck.cli.common import (DataArg, DelimiterOpt, EncodingOpt, Format, InputFormatOpt, NoHeaderOpt, NullValuesOpt,
                                   OutputOpt, app, emit, err_console, out_console, read_options, reporting_errors)
-from datacheck.profile import ProgressCallback, profile
+from datacheck.profile import ProgressCallback, profile_dataset
+from datacheck.sources import Dataset, resolve
+from datacheck.statistics import Statistics
 from datacheck.render.common import render_to_text
 from datacheck.render.stats import stats_json, stats_markdown, stats_table
 
@@ -29,16 +31,23 @@ StatsFormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, j
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[ProgressCallback | None]:
-    """A rows-processed counter on stderr, only when stderr is a terminal (never in CI logs or JSON output)."""
+def progress_bar(label: str, total_rows: int | None = None) -> Iterator[ProgressCallback | None]:
+    """Progress on stderr, only when stderr is a terminal (never in CI logs or JSON output): a bar with the
+    time left when the number of rows is known beforehand (Parquet), else a rows-processed counter."""
     if not err_console.is_terminal:
         yield None
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
-                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task(label, total=None)
+    if total_rows:
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                   TextColumn("{task.completed:,} of {task.total:,} rows"), TimeRemainingColumn())
+    else:
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
+                   TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(label, total=total_rows or None)
         yield lambda rows: bar.advance(task, rows)
 
 
@@ -76,9 +85,14 @@ def stats(
         fmt = by_suffix.get(output.suffix.lower(), Format.table) if output is not None else Format.table
     with reporting_errors():
         options = read_options(input_format, delimiter, encoding, null_value, no_header)
-        with progress_bar("Profiling") as progress:
-            if engine == Engine.local and scheduler is None and workers is None:
-                statistics = profile(data, options, progress=progress)
+        local = engine == Engine.local and scheduler is None and workers is None
+        resolved = resolve(data, options) if local else None
+        total_rows = resolved.known_rows() if isinstance(resolved, Dataset) and err_console.is_terminal else None
+        with progress_bar("Profiling", total_rows) as progress:
+            if isinstance(resolved, Statistics):
+                statistics = resolved
+            elif resolved is not None:
+                statistics = profile_dataset(resolved, progress=progress)
             else:
                 from datacheck.distributed import profile_with_engine
 
