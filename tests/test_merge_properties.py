@@ -281,3 +281,22 @@ def test_a_part_where_the_column_is_all_null_merges_with_any_kind() -> None:
         col = merge(parts).column("x")
         assert (col.kind, col.count, col.null_count) == ("string", 3, 2)
         assert col.frequencies.as_mapping() == {"a": 2, "b": 1}
+
+
+def test_registers_filled_by_different_hashes_merge_to_a_marked_lower_bound() -> None:
+    # A statistics file names the hash its HLL registers were filled with (polars' hash changes between
+    # versions). Registers of different hashes cannot be combined, so the merged distinct count falls back to
+    # the larger of the two estimates: a lower bound of the true 8,000, and not marked exact.
+    import dataclasses
+
+    first = profile(pl.DataFrame({"k": list(range(3_000))}))
+    second = profile(pl.DataFrame({"k": list(range(10_000, 15_000))}))
+    column = second.columns[0]
+    foreign = dataclasses.replace(column, sketch=dataclasses.replace(column.sketch, hll_hash="another-hash"))
+    second = dataclasses.replace(second, columns=(foreign,))
+    merged = merge([first, second]).column("k")
+    assert merged.distinct.exact is False
+    assert 0.95 * 5_000 <= merged.distinct.count <= 1.05 * 5_000
+    # With the same hash the registers combine into an estimate of the whole.
+    together = merge([first, profile(pl.DataFrame({"k": list(range(10_000, 15_000))}))]).column("k")
+    assert abs(together.distinct.count - 8_000) <= 0.05 * 8_000
