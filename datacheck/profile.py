@@ -127,7 +127,7 @@ class _Accumulator:
     dtype: str
     kind: str
     tracks_frequencies: bool
-    is_integer: bool = False
+    hashes_as_integer: bool = False  # HLL hashes the values as Int128 (see _hashes_as_integer)
     count: int = 0
     null_count: int = 0
     # numeric and temporal
@@ -203,7 +203,7 @@ class _Accumulator:
 
     def registers_of_keys(self, keys: Iterable[str]) -> np.ndarray:
         """HLL registers of frequency-table keys (text), hashed as the column's raw values are."""
-        return sketches.hll_registers_of(pl.Series(sorted(keys), dtype=pl.String), self.is_integer)
+        return sketches.hll_registers_of(pl.Series(sorted(keys), dtype=pl.String), self.hashes_as_integer)
 
     def add_registers(self, registers: np.ndarray | None, hash_name: str | None, lower_bound: int = 0) -> None:
         self.hll_broken = max(self.hll_broken, lower_bound)
@@ -454,7 +454,7 @@ class _Scan:
         self.accumulators = [
             _Accumulator(name=name, dtype=str(dtype), kind=self.kinds[name],
                          tracks_frequencies=_tracks_frequencies(self.kinds[name], dtype),
-                         is_integer=_hashes_as_integer(str(dtype)))
+                         hashes_as_integer=_hashes_as_integer(str(dtype)))
             for name, dtype in schema.items()
         ]
         self.expressions = _batch_expressions(schema, self.kinds)
@@ -562,10 +562,10 @@ class _Scan:
                     if acc.kind in ("string", "categorical"):
                         counts = counts.with_columns(_text_length(pl.col("value"), acc.kind).alias("length"))
                         keep += ("length",)
-                    queries[f"counts|{pos}"] = sketches.hll_rank_query(counts, "value", acc.is_integer, keep=keep)
+                    queries[f"counts|{pos}"] = sketches.hll_rank_query(counts, "value", acc.hashes_as_integer, keep=keep)
                 else:
                     queries[f"hll|{pos}"] = sketches.hll_rank_query(_column_frame(batch, acc.name), acc.name,
-                                                                     acc.is_integer)
+                                                                     acc.hashes_as_integer)
         if sort_exprs:
             queries["sorted"] = lazy.select(sort_exprs)
         # collect_all grows faster than linearly with the number of queries (10,000 columns: 98 s in one
@@ -838,7 +838,7 @@ def _accumulator_from(stats: ColumnStats) -> _Accumulator:
     """Rebuild the mergeable state of a column from its saved statistics."""
     acc = _Accumulator(name=stats.name, dtype=stats.dtype, kind=stats.kind,
                        tracks_frequencies=stats.distinct is not None, count=stats.count, null_count=stats.null_count,
-                       is_integer=stats.kind == "numeric" and _hashes_as_integer(stats.dtype))
+                       hashes_as_integer=stats.kind == "numeric" and _hashes_as_integer(stats.dtype))
     if stats.numeric is not None:
         n = stats.numeric
         acc.nan_count, acc.inf_count, acc.neg_inf_count = n.nan_count, n.inf_count, n.neg_inf_count
