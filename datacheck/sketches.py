@@ -247,13 +247,15 @@ def hll_rank_query(frame: pl.LazyFrame, column: str, integer: bool = False, keep
     both columns on all cores; `hll_registers_from_ranks` then keeps the highest rank per register.
     """
     width = 64 - HLL_PRECISION
-    split = pl.lit(1 << width, dtype=pl.UInt64)
     hashed = pl.col("\0hash")
-    rest_leading_zeros = (hashed % split).bitwise_leading_zeros().cast(pl.Int32) - HLL_PRECISION
-    return (frame.filter(pl.col(column).is_not_null())
-            .select(*keep, hll_hash_expression(pl.col(column), integer).alias("\0hash"))
-            .select(*keep, (hashed // split).cast(pl.UInt16).alias("index"),
-                    (rest_leading_zeros.clip(upper_bound=width) + 1).cast(pl.UInt8).alias("rank")))
+    # The remaining bits moved to the top, with a 1 just below them: counting leading zeros then gives the
+    # rank, capped where it should be, without a clip.
+    rest_on_top = ((hashed & pl.lit((1 << width) - 1, dtype=pl.UInt64)) * pl.lit(1 << HLL_PRECISION, dtype=pl.UInt64)
+                   | pl.lit(1 << (HLL_PRECISION - 1), dtype=pl.UInt64))
+    present = frame.filter(pl.col(column).is_not_null()) if keep else frame.select(pl.col(column).drop_nulls())
+    return (present.select(*keep, hll_hash_expression(pl.col(column), integer).alias("\0hash"))
+            .select(*keep, (hashed // pl.lit(1 << width, dtype=pl.UInt64)).cast(pl.UInt16).alias("index"),
+                    (rest_on_top.bitwise_leading_zeros() + 1).cast(pl.UInt8).alias("rank")))
 
 
 def hll_registers_from_ranks(ranks: pl.DataFrame) -> np.ndarray:
