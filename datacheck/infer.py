@@ -127,7 +127,8 @@ class _Rules:
             num = col.numeric
             if num is not None and num.min is not None and num.max is not None:
                 base = _replace(base, range=Range(min=0 if num.min >= 0 else None,
-                                                  warn_min=int(num.min), warn_max=int(num.max)))
+                                                  warn_min=_number(num.min, True, upward=False),
+                                                  warn_max=_number(num.max, True, upward=True)))
             return base
         # date, datetime, time: time moves on, so a later batch is outside any observed window. No range.
         return base
@@ -189,8 +190,8 @@ class _Rules:
             hard_min = low if hard_min is None else max(hard_min, low)
             hard_max = high if hard_max is None else min(hard_max, high)
         as_int = base.type == "integer"
-        rng = Range(min=_number(hard_min, as_int, math.floor), max=_number(hard_max, as_int, math.ceil),
-                    warn_min=_number(lo, as_int, math.floor), warn_max=_number(hi, as_int, math.ceil),
+        rng = Range(min=_number(hard_min, as_int, upward=False), max=_number(hard_max, as_int, upward=True),
+                    warn_min=_number(lo, as_int, upward=False), warn_max=_number(hi, as_int, upward=True),
                     min_mass=_floor(1 - self.tolerance(col.count), 3))
         return self.with_drift(_replace(base, range=rng), "jensen_shannon")
 
@@ -365,12 +366,18 @@ def _looks_like_epoch(lo: float, hi: float, integral: bool) -> bool:
     return integral and any(start <= lo and hi <= end for start, end in EPOCH_WINDOWS)
 
 
-def _number(value: float | None, as_int: bool, rounding) -> int | float | None:
+def _number(value: float | None, as_int: bool, upward: bool) -> int | float | None:
+    """A range bound from a statistic: a float, or for integer columns the integer rounded outward."""
     if value is None:
         return None
-    if as_int:
-        return int(rounding(value))
-    return float(value)
+    if not as_int:
+        return float(value)
+    bound = math.ceil(value) if upward else math.floor(value)
+    if abs(value) >= 2 ** 53:
+        # Statistics hold numbers as floats, and beyond 2**53 a float is the nearest one to the true integer,
+        # up to half a unit in the last place away: one unit more keeps the true value inside the bound.
+        bound += int(math.ulp(value)) if upward else -int(math.ulp(value))
+    return bound
 
 
 def _ceil(value: float, digits: int) -> float:

@@ -206,6 +206,22 @@ def test_range_levels_and_unit_change() -> None:
     assert [(f.code, f.severity, f.count) for f in scaled.findings] == [("range_mass_too_low", "error", 10)]
 
 
+@pytest.mark.parametrize("values, dtype", [
+    ([2 ** 63 - 1], pl.Int64),                    # rounds up to 2**63 as a float
+    ([-(2 ** 63), -(2 ** 63) + 1], pl.Int64),
+    ([2 ** 64 - 1, 2 ** 63 + 1, 12], pl.UInt64),
+    ([2 ** 53 + 1, 2 ** 53 + 3], pl.Int64),       # the first integers a float cannot hold
+])
+def test_integers_beyond_float_precision_pass_the_schema_inferred_from_them(values, dtype) -> None:
+    # Statistics hold numbers as floats; an integer bound taken from the nearest float would cut off the
+    # true extreme (hypothesis found 2**63 - 1 flagged as below warn_min 2**63).
+    frame = pl.DataFrame({"n": pl.Series(values, dtype=dtype)})
+    schema = infer_schema(datacheck.profile(frame))
+    bounds = schema.columns[0].range
+    assert bounds.warn_min <= min(values) and max(values) <= bounds.warn_max
+    assert validate(frame, schema).findings == ()
+
+
 def test_temporal_range_and_text_dates() -> None:
     spec = ColumnSchema("d", "date", range=Range(min="2024-01-01", max="2024-12-31"))
     frame = pl.DataFrame({"d": pl.Series(["2023-06-01", "2024-02-02"]).str.to_date()})
