@@ -288,3 +288,28 @@ def test_small_integer_ranges_are_counted_exactly() -> None:
     assert _small_range_counts(pl.Series([0, SMALL_RANGE], dtype=pl.Int64)) is None
     assert _small_range_counts(pl.Series([1.0, 2.0])) is None
     assert _small_range_counts(pl.Series([None, None], dtype=pl.Int32)) is None
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_floats_sorted_through_integer_keys_match_numpy(dtype) -> None:
+    # Floats are sorted as int64 keys made from their bits; the result must be numpy's sort of the finite
+    # values, with negative numbers, -0.0, subnormals, the float limits, NaN (both signs), infinities and
+    # nulls in the input.
+    from datacheck.profile import _sorted_finite
+
+    rng = np.random.default_rng(11)
+    limits = np.finfo(dtype)
+    specials = np.array([-0.0, 0.0, limits.smallest_subnormal, -limits.smallest_subnormal, limits.max, -limits.max,
+                         np.inf, -np.inf, np.nan, -np.nan, -1.5, 1.5], dtype=dtype)
+    values = np.concatenate([rng.normal(0, 1e6, 3_000).astype(dtype), specials])
+    rng.shuffle(values)
+    missing = np.zeros(values.size, dtype=bool)
+    missing[[2, 40]] = True
+    column = pl.Series("x", values).set(pl.Series(missing), None)
+    assert column.dtype.is_float()
+    expected = np.sort(np.delete(values, [2, 40]).astype(np.float64))
+    expected = expected[np.isfinite(expected)]
+    ordered = _sorted_finite(column)
+    assert ordered.dtype == np.float64
+    assert np.array_equal(ordered, expected)
+    assert np.array_equal(_sorted_finite(pl.Series([3, None, -7, 2**62], dtype=pl.Int64)), [-7.0, 3.0, 2.0**62])
