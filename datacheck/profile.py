@@ -543,6 +543,22 @@ class _Scan:
 
         Reads nothing the scan changes, so it can run on a worker thread while `absorb` folds the previous batch.
         """
+        to_sort = {f"sorted|{pos}": (batch.get_column(acc.name).to_physical() if acc.kind == "temporal"
+                                     else batch.get_column(acc.name))
+                   for pos, acc in enumerate(self.accumulators) if acc.numeric_like and pos not in plan.counted}
+        # The sorts start first, on a thread of their own, and go on while the other queries are planned and run.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="datacheck-sort") as sorter:
+            sorting = sorter.submit(_sort_for_summary, to_sort)
+            queries = self._queries(batch, plan)
+            # collect_all grows faster than linearly with the number of queries (10,000 columns: 98 s in one
+            # call), so a wide table's queries go in groups; a group still spreads over the cores.
+            plans = list(queries.values())
+            frames = [frame for start in range(0, len(plans), QUERY_GROUP)
+                      for frame in pl.collect_all(plans[start:start + QUERY_GROUP])]
+            return {**dict(zip(queries, frames)), **sorting.result()}
+
+    def _queries(self, batch: pl.DataFrame, plan: _BatchPlan) -> dict[str, pl.LazyFrame]:
+        """The polars queries of `run_queries` (all but the sorts), by result name."""
         lazy = batch.lazy()
         queries: dict[str, pl.LazyFrame] = {}
         if self.expressions:
@@ -553,11 +569,7 @@ class _Scan:
                     if acc.kind in ("string", "categorical") and pos not in plan.tabled]
         if measured:
             queries["lengths"] = _length_query(lazy, measured)
-        to_sort: dict[str, pl.Series] = {}
         for pos, acc in enumerate(self.accumulators):
-            if acc.numeric_like and pos not in plan.counted:
-                column = batch.get_column(acc.name)
-                to_sort[f"sorted|{pos}"] = column.to_physical() if acc.kind == "temporal" else column
             if pos in plan.counted and pos not in plan.tabled:
                 col = pl.col(acc.name).to_physical() if acc.kind == "temporal" else pl.col(acc.name)
                 counted = _small_range_counts(batch.get_column(acc.name).to_physical())
@@ -579,15 +591,7 @@ class _Scan:
                 else:
                     queries[f"hll|{pos}"] = sketches.hll_rank_query(_column_frame(batch, acc.name), acc.name,
                                                                      acc.hashes_as_integer)
-        # The sorts run on a thread of their own while polars runs the queries.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="datacheck-sort") as sorter:
-            sorting = sorter.submit(_sort_for_summary, to_sort)
-            # collect_all grows faster than linearly with the number of queries (10,000 columns: 98 s in one
-            # call), so a wide table's queries go in groups; a group still spreads over the cores.
-            plans = list(queries.values())
-            frames = [frame for start in range(0, len(plans), QUERY_GROUP)
-                      for frame in pl.collect_all(plans[start:start + QUERY_GROUP])]
-            return {**dict(zip(queries, frames)), **sorting.result()}
+        return queries
 
     def _add_numeric(self, acc: _Accumulator, pos: int, row: dict[str, Any], ordered: np.ndarray | None,
                      counted: pl.DataFrame | None = None) -> None:
