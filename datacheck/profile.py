@@ -6,9 +6,10 @@ How a scan works:
    kept (the sketches), not the input. While one batch is folded into the accumulators, the next one is
    queried (`_fold_batches`).
 2. For each batch, polars runs one set of queries (`_Scan.run_queries`): counts of nulls, NaN, infinities,
-   true values and string lengths; the sorted values of each numeric and temporal column (or their value
-   counts, when they are few); value counts of the columns that keep a frequency table; HLL register
-   updates for the rest. Exact moments, extremes and sign counts come from the sorted values or counts.
+   true values and string lengths; value counts of the columns that keep a frequency table (and of numeric
+   columns with few values); HLL register updates for the rest. Beside them, on a thread of their own, the
+   finite values of the other numeric and temporal columns are sorted. Exact moments, extremes and sign
+   counts come from the sorted values or counts.
 3. Numeric and temporal values feed a quantile summary (quantiles, histogram). String, categorical,
    boolean and integer columns feed a frequency table (exact up to FREQUENCY_CAPACITY values, then
    Misra-Gries) and, once that overflows, a HyperLogLog sketch for the distinct count.
