@@ -437,15 +437,19 @@ def _small_range_counts(column: pl.Series) -> pl.DataFrame | None:
     dates); None for other columns, which polars groups. Values come out in order."""
     if column.dtype not in BINCOUNT_TYPES:
         return None
-    values = column.drop_nulls().to_numpy().astype(np.int64, copy=False)  # no wrap-around in int8 differences
-    if values.size == 0:
+    if column.null_count():
+        column = column.drop_nulls()
+    if column.is_empty():
         return None
-    low, high = int(values.min()), int(values.max())
+    low, high = column.min(), column.max()
     if high - low >= SMALL_RANGE:
         return None
-    counts = np.bincount(values - low, minlength=high - low + 1)
+    values = column.to_numpy()
+    # Non-negative values are counted as they are; others from `low`, in int64 so that int8 cannot wrap.
+    offset = 0 if low >= 0 and high < SMALL_RANGE else low
+    counts = np.bincount(values if offset == 0 else values.astype(np.int64) - offset)
     present = np.flatnonzero(counts)
-    return pl.DataFrame([pl.Series("value", present + low).cast(column.dtype),
+    return pl.DataFrame([pl.Series("value", present + offset).cast(column.dtype),
                          pl.Series("n", counts[present]).cast(pl.UInt32)])
 
 

@@ -285,6 +285,14 @@ def test_small_integer_ranges_are_counted_exactly() -> None:
     assert counted.get_column("value").dtype == pl.Int8
     assert counted.get_column("value").to_list() == expected_values.tolist()
     assert counted.get_column("n").to_list() == expected_counts.tolist()
+    # Non-negative values are counted from zero; values far from zero from their minimum.
+    for low, dtype in ((0, pl.UInt16), (19_000, pl.Int32), (3 * SMALL_RANGE, pl.Int64)):
+        raw = rng.integers(low, low + 2_000, 5_000)
+        counted = _small_range_counts(pl.Series("x", raw, dtype=dtype))
+        expected_values, expected_counts = np.unique(raw, return_counts=True)
+        assert counted.get_column("value").dtype == dtype
+        assert counted.get_column("value").to_list() == expected_values.tolist()
+        assert counted.get_column("n").to_list() == expected_counts.tolist()
     assert _small_range_counts(pl.Series([0, SMALL_RANGE], dtype=pl.Int64)) is None
     assert _small_range_counts(pl.Series([1.0, 2.0])) is None
     assert _small_range_counts(pl.Series([None, None], dtype=pl.Int32)) is None
