@@ -268,6 +268,38 @@ def test_unexpected_column_is_a_warning() -> None:
     assert report.passed and report.exit_code("error") == 0 and report.exit_code("warning") == 1
 
 
+def test_duplicate_keys_match_a_python_count_across_files(tmp_path: Path) -> None:
+    # Reference: a Counter over the concatenated keys; each example is a key in order of first occurrence,
+    # pointing at its second occurrence (file and row within that file) with the key's total count.
+    import random
+    from collections import Counter
+
+    rng = random.Random(5)
+    files, paths = [], []
+    for i, rows in enumerate((700, 1, 2_500)):
+        keys = [rng.randrange(3_000) if rng.random() < 0.9 else None for _ in range(rows)]
+        path = tmp_path / f"part{i}.parquet"
+        pl.DataFrame({"k": keys}, schema={"k": pl.Int64}).write_parquet(path)
+        files += [(str(path), row, key) for row, key in enumerate(keys)]
+        paths.append(str(path))
+    report = validate(paths, schema_of(ColumnSchema("k", "integer", unique=True, max_null_fraction=1.0)))
+    counts = Counter(key for _, _, key in files if key is not None)
+    seen: dict[int, list[tuple[str, int]]] = {}
+    for file, row, key in files:
+        if key is not None and counts[key] > 1:
+            seen.setdefault(key, []).append((file, row))
+    (finding,) = [f for f in report.findings if f.code == "not_unique"]
+    assert finding.count == sum(c - 1 for c in counts.values() if c > 1)
+    assert finding.observed["duplicated_keys"] == len(seen)
+    assert [(e.value, e.file, e.row, e.count) for e in finding.examples] == [
+        (key, *places[1], len(places)) for key, places in list(seen.items())[:5]]
+    # Nulls are not keys: distinct values with nulls among them (or nothing but nulls) pass.
+    for keys in ([1, None, 2, None, 3], [None, None]):
+        passed = validate(pl.DataFrame({"k": keys}, schema={"k": pl.Int64}),
+                          schema_of(ColumnSchema("k", "integer", unique=True, max_null_fraction=1.0)))
+        assert not [f for f in passed.findings if f.code == "not_unique"], keys
+
+
 def test_uniqueness_across_batches_and_files(tmp_path: Path) -> None:
     pl.DataFrame({"k": [1, 2, 3]}).write_csv(tmp_path / "a.csv")
     pl.DataFrame({"k": [4, 3, 5]}).write_csv(tmp_path / "b.csv")
