@@ -56,6 +56,11 @@ from datacheck.statistics import (
 #: Rows per batch. Large enough that per-batch overhead is small, small enough to bound memory; 500,000
 #: was faster than 250,000 or 1,000,000 on the 10M-row bench (the sorts stay in cache).
 BATCH_ROWS = 500_000
+#: Values (rows x columns) per batch at most: a wide table gets fewer rows per batch, so that a batch of 2,000
+#: columns is not 2,000 x 500,000 values (8 GB of floats). Tables of up to 128 columns keep BATCH_ROWS.
+BATCH_VALUES = 64_000_000
+#: The fewest rows a batch is cut to for width: each batch costs some work per column (~0.3 ms) whatever its rows.
+MIN_BATCH_ROWS = 10_000
 #: Integer columns whose batch values span fewer integers than this are counted with numpy's bincount.
 SMALL_RANGE = 1 << 16
 #: Integer types whose values (and the differences between them) fit numpy's int64.
@@ -685,7 +690,8 @@ def profile_frame(frame: pl.LazyFrame | pl.DataFrame, *, source: SourceInfo | No
     """Statistics of one frame in one streaming scan.
 
     Args:
-        frame: the data. A LazyFrame is streamed in batches of `batch_rows`.
+        frame: the data. A LazyFrame is streamed in batches of `batch_rows` (fewer for wide tables, see
+            `rows_per_batch`).
         source: how to describe the input in `Statistics.sources` (its row count is filled in).
         observers: extra per-batch work done in the same scan (validate's row-level checks).
         progress: called with the number of rows of each batch as it is processed.
@@ -698,6 +704,7 @@ def profile_frame(frame: pl.LazyFrame | pl.DataFrame, *, source: SourceInfo | No
     lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
     try:
         scan = _Scan(lazy.collect_schema())
+        batch_rows = rows_per_batch(len(scan.schema), batch_rows)
         if isinstance(frame, pl.DataFrame):
             batches = frame.iter_slices(batch_rows)
         elif data_file is not None and data_file.format in RANDOM_ACCESS_FORMATS:
@@ -717,6 +724,11 @@ def profile_frame(frame: pl.LazyFrame | pl.DataFrame, *, source: SourceInfo | No
         raise read_error(exc, data_file) from None
     info = replace(source, rows=scan.rows) if source is not None else SourceInfo("<memory>", "frame", scan.rows)
     return scan.finish([info])
+
+
+def rows_per_batch(columns: int, batch_rows: int = BATCH_ROWS) -> int:
+    """Rows per batch for a table of `columns` columns: `batch_rows`, fewer when the table is wide."""
+    return min(batch_rows, max(MIN_BATCH_ROWS, BATCH_VALUES // max(columns, 1)))
 
 
 def _slices(lazy: pl.LazyFrame, batch_rows: int, path: str) -> Iterator[pl.DataFrame]:

@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from datacheck import output
 from datacheck.cli import app
 from datacheck.errors import InputError
+from datacheck.sources import DataFile
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 runner = CliRunner()
@@ -304,6 +305,32 @@ def test_batches_never_exceed_the_batch_size(tmp_path: Path) -> None:
     eager = profile_frame(pl.read_csv(path), observers=[Observer()], batch_rows=40_000) if not seen.clear() else None
     assert eager is not None and max(seen) <= 40_000
 
+
+def test_wide_tables_get_fewer_rows_per_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch holds at most BATCH_VALUES values (rows x columns), never fewer than MIN_BATCH_ROWS rows: a
+    2,000-column table is not read 500,000 rows at a time. Shrunk here to 60 columns against 30,000 values."""
+    import importlib
+
+    engine = importlib.import_module("datacheck.profile")  # the module: `datacheck.profile` is also the function
+    monkeypatch.setattr(engine, "BATCH_VALUES", 30_000)
+    monkeypatch.setattr(engine, "MIN_BATCH_ROWS", 100)
+    assert engine.rows_per_batch(60, 500_000) == 500       # 30,000 values / 60 columns
+    assert engine.rows_per_batch(2, 500_000) == 15_000
+    assert engine.rows_per_batch(2, 1_000) == 1_000        # a smaller batch asked for is kept
+    assert engine.rows_per_batch(1_000, 500_000) == 100    # the floor
+    seen: list[int] = []
+
+    class Observer:
+        def observe(self, batch: pl.DataFrame, row_offset: int) -> None:
+            seen.append(batch.height)
+
+    path = tmp_path / "wide.parquet"
+    pl.DataFrame({f"c{i}": range(2_600) for i in range(60)}).write_parquet(path, row_group_size=250)
+    stats = engine.profile_frame(pl.scan_parquet(path), observers=[Observer()],
+                                 data_file=DataFile(str(path), "parquet", None))
+    assert stats.num_rows == 2_600 == sum(seen)
+    assert max(seen) <= 500 and len(seen) >= 6
+    assert stats.column("c7").numeric.max == 2_599
 
 _MEASURE = textwrap.dedent("""
     import sys, threading, time
