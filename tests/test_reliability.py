@@ -282,6 +282,31 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
         assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["big.csv"]
 
 
+@pytest.mark.parametrize("converted_to", [TypeError, InputError, pl.exceptions.PanicException])
+def test_ctrl_c_that_a_library_turns_into_another_error_still_exits_130(
+        converted_to: type[BaseException], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # When Ctrl-C lands while polars parses a dtype argument, polars raises a TypeError instead (CI saw
+    # "'<unprintable str object>' is not a Polars data type" and exit 1); a reader may turn it into an
+    # InputError. After a Ctrl-C, either is the interruption.
+    from datacheck.cli import common, stats_cmd
+
+    def interrupted_inside_a_library(*args: object, **kwargs: object) -> None:
+        try:
+            common._on_sigint(signal.SIGINT, None)
+        except common.Interrupted:
+            raise converted_to("'<unprintable str object>' is not a Polars data type") from None
+
+    monkeypatch.setattr(stats_cmd, "profile_dataset", interrupted_inside_a_library)
+    monkeypatch.setattr(common, "_interrupted", False)
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # main() wraps it; put it back afterwards
+    previous = signal.getsignal(signal.SIGINT)
+    with pytest.raises(SystemExit) as exit_info:
+        common.main(["stats", str(SAMPLE / "loans_train.csv"), "-f", "json"])
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err.strip() == "Interrupted."
+    assert signal.getsignal(signal.SIGINT) is previous
+
+
 # ---------------------------------------------------------------------------------------------- memory
 
 

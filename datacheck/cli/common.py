@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional, TextIO
+from typing import Annotated, Any, NoReturn, Optional, TextIO
 
 import typer
 from rich.console import Console
@@ -68,6 +68,8 @@ def reporting_errors() -> Iterator[None]:
     try:
         yield
     except DatacheckError as exc:
+        if _interrupted:  # a reader's error caused by Ctrl-C (see `main`)
+            raise Interrupted() from None
         raise fail(exc) from None
 
 
@@ -88,7 +90,13 @@ class Interrupted(BaseException):
     silent exit 130, depending on the version); a BaseException of our own passes through click to `main`."""
 
 
+#: Set by the SIGINT handler: whatever exception follows a Ctrl-C is the interruption (see `main`).
+_interrupted = False
+
+
 def _on_sigint(signum: int, frame: object) -> None:
+    global _interrupted
+    _interrupted = True
     raise Interrupted()
 
 
@@ -143,13 +151,24 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="datacheck")
     except (Interrupted, KeyboardInterrupt):
-        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
-        try:
-            sys.stderr.write("\nInterrupted.\n")
-            sys.stderr.flush()
-        except OSError:
-            pass
-        sys.exit(EXIT_INTERRUPTED)
+        _exit_interrupted(previous)
+    except BaseException as exc:
+        # Ctrl-C can surface as another exception when it lands inside a library call that converts what it
+        # catches: polars turns it into a TypeError while it parses a dtype argument (or into a panic, a
+        # BaseException). After a Ctrl-C it is still the interruption.
+        if isinstance(exc, SystemExit) or not _interrupted:
+            raise
+        _exit_interrupted(previous)
+
+
+def _exit_interrupted(previous: Any) -> NoReturn:
+    signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+    try:
+        sys.stderr.write("\nInterrupted.\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def read_options(input_format: str | None, delimiter: str | None, encoding: str,
