@@ -57,8 +57,8 @@ from datacheck.statistics import (
 #: was faster than 250,000 or 1,000,000 on the 10M-row bench (the sorts stay in cache).
 BATCH_ROWS = 500_000
 #: Values (rows x columns) per batch at most: a wide table gets fewer rows per batch, so that a batch of 2,000
-#: columns is not 2,000 x 500,000 values (8 GB of floats). Tables of up to 128 columns keep BATCH_ROWS.
-BATCH_VALUES = 64_000_000
+#: columns is not 2,000 x 500,000 values (8 GB of floats). Tables of up to 64 columns keep BATCH_ROWS.
+BATCH_VALUES = 32_000_000
 #: The fewest rows a batch is cut to for width: each batch costs some work per column (~0.3 ms) whatever its rows.
 MIN_BATCH_ROWS = 10_000
 #: Integer columns whose batch values span fewer integers than this are counted with numpy's bincount.
@@ -512,6 +512,7 @@ class _Scan:
 
         `plan` may be a batch older than the state (see `_fold_batches`), so the results can hold value
         counts for a column whose table has been dropped since; they then feed its HLL sketch instead.
+        The sorted values are removed from `results` as they are folded in.
         """
         self.rows += height
         row = results["aggregates"].row(0, named=True) if self.expressions else {}
@@ -527,7 +528,7 @@ class _Scan:
             elif acc.tracks_frequencies and height - nulls > 0:
                 self._add_frequencies(acc, raw_counts, results.get(f"hll|{pos}"), height - nulls)
             if acc.numeric_like:
-                ordered = results.get(f"sorted|{pos}")
+                ordered = results.pop(f"sorted|{pos}", None)  # let each go once folded in
                 counted = None
                 if pos in plan.counted:
                     counted = results.get(f"numcounts|{pos}", raw_counts)
@@ -791,20 +792,23 @@ def _fold_batches(scan: _Scan, batches: Iterator[pl.DataFrame], observers: Seque
     batches = _with_probe(batches, PROBE_ROWS)
     offset = 0
 
-    def read_and_query(plan: _BatchPlan) -> tuple[pl.DataFrame, dict[str, pl.DataFrame | np.ndarray], _BatchPlan] | None:
+    def read_and_query(plan: _BatchPlan) -> tuple[int, pl.DataFrame | None, dict[str, pl.DataFrame | np.ndarray],
+                                                   _BatchPlan] | None:
         for batch in batches:
             if batch.height:
-                return batch, scan.run_queries(batch, plan), plan
+                # Without observers the batch is let go once queried: on a wide table it is the bulk of memory.
+                return batch.height, batch if observers else None, scan.run_queries(batch, plan), plan
         return None
 
-    def fold(batch: pl.DataFrame, results: dict[str, pl.DataFrame | np.ndarray], plan: _BatchPlan) -> None:
+    def fold(height: int, batch: pl.DataFrame | None, results: dict[str, pl.DataFrame | np.ndarray],
+             plan: _BatchPlan) -> None:
         nonlocal offset
-        scan.absorb(batch.height, results, plan)
+        scan.absorb(height, results, plan)
         for observer in observers:
             observer.observe(batch, offset)
-        offset += batch.height
+        offset += height
         if progress is not None:
-            progress(batch.height)
+            progress(height)
 
     probe = read_and_query(scan.plan())
     if probe is None:
