@@ -148,7 +148,8 @@ class _Accumulator:
     m2: float = 0.0
     min: float | None = None
     max: float | None = None
-    kll: Any = None
+    kll: Any = None  # the quantile summary (a sketches.QuantileSketch), once `settle_quantiles` has run
+    batch_summaries: sketches.QuantileLevels = field(default_factory=sketches.QuantileLevels)
     # strings
     length_min: int | None = None
     length_max: int | None = None
@@ -232,6 +233,10 @@ class _Accumulator:
             self.kll = sketches.new_kll()
         self.kll.merge(other)
 
+    def settle_quantiles(self) -> None:
+        """Fold the scan's batch summaries into `kll`."""
+        self.add_kll(self.batch_summaries.collapse())
+
     # -- batches ----------------------------------------------------------------------------------------
 
     def drop_frequencies(self) -> None:
@@ -245,6 +250,7 @@ class _Accumulator:
         top: tuple[ValueCount, ...] = ()
         kll_text = None
         if self.numeric_like:
+            self.settle_quantiles()
             if self.kll is not None:
                 # Report quantiles from the summary as it is saved, so that its stated rank_error holds for
                 # the file too and merging saved statistics starts from what was reported.
@@ -643,9 +649,7 @@ class _Scan:
         acc.add_extremes(float(values.min()) if weights is not None else float(values[0]),
                          float(values.max()) if weights is not None else float(values[-1]))
         acc.add_moments(n, mean, m2)
-        if acc.kll is None:
-            acc.kll = sketches.new_kll()
-        acc.kll.merge(summary)
+        acc.batch_summaries.add(summary)
         acc.few_values = summary.error == 0 and summary.values.size <= FEW_VALUES
 
     def _add_frequencies(self, acc: _Accumulator, raw_counts: pl.DataFrame | None, hll_ranks: pl.DataFrame | None,
@@ -924,6 +928,8 @@ def _merge_into(target: _Accumulator, other: _Accumulator) -> None:
     target.integral = target.integral and other.integral
     target.add_moments(other.finite_count, other.mean, other.m2)
     target.add_extremes(other.min, other.max)
+    target.settle_quantiles()
+    other.settle_quantiles()
     target.add_kll(other.kll)
     if other.length_min is not None or other.length_sum:
         target.add_lengths(other.length_min, other.length_max, other.length_sum)

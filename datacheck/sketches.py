@@ -203,6 +203,49 @@ class QuantileSketch:
         return cls(values, weights, float(error))
 
 
+class QuantileLevels:
+    """The batch summaries of one scan, merged like a binary counter.
+
+    Merging each batch into one running summary compresses that summary about once per batch, and every
+    compression adds up to (weight so far) / (2 * capacity) to the rank error, so the relative error grew
+    with the number of batches: 1.6-2.9% after a 100M-row scan in 200 batches. Here level l holds the merge
+    of 2**l batch summaries, and a new summary carries up the levels as in a binary increment: a value goes
+    through at most log2(batches) merges, and the relative error grows with that logarithm instead
+    (about (levels + 1) / (2 * capacity): 0.2% after those 200 batches). It keeps at most log2(batches) + 1
+    summaries of at most `capacity` items each.
+    """
+
+    __slots__ = ("levels",)
+
+    def __init__(self) -> None:
+        self.levels: list[QuantileSketch | None] = []
+
+    def add(self, summary: QuantileSketch) -> None:
+        """Add one batch's summary (the levels take ownership of it)."""
+        for level, held in enumerate(self.levels):
+            if held is None:
+                self.levels[level] = summary
+                return
+            held.merge(summary)  # the older batches first: the same input gives the same bytes
+            held.compress(QUANTILE_SCAN_CAPACITY)  # a level holds at most `capacity` items
+            summary = held
+            self.levels[level] = None
+        self.levels.append(summary)
+
+    def collapse(self) -> QuantileSketch | None:
+        """One summary of everything added, the highest (oldest) level first; the levels are emptied."""
+        merged = None
+        for held in reversed(self.levels):
+            if held is None:
+                continue
+            if merged is None:
+                merged = held
+            else:
+                merged.merge(held)
+        self.levels = []
+        return merged
+
+
 def new_kll() -> QuantileSketch:
     """An empty quantile summary (kept under its old name for callers that build one)."""
     return QuantileSketch()
