@@ -1,6 +1,6 @@
 """`python -m datacheck`."""
 
-from datacheck.cli import main
+from datacheck.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

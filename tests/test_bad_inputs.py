@@ -299,6 +299,8 @@ def test_usage_errors_keep_exit_2_and_help_exit_0() -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "datacheck", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "stats" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "datacheck", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("datacheck ") and proc.stderr == ""
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="covered by the unreadable_* corpus cases when not root")

@@ -159,6 +159,23 @@ def test_output_into_missing_directory_writes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "nope").exists()
 
 
+def test_the_entry_point_keeps_exit_codes_and_output_when_it_exits_at_once(tmp_path: Path) -> None:
+    # The console script ends the process without tearing the interpreter down (datacheck.cli.run): every
+    # exit code, stdout and stderr must come out as they would otherwise.
+    script = tmp_path / "entry.py"
+    script.write_text("import sys\nfrom datacheck.cli import run\nsys.argv[0] = 'datacheck'\nrun()\n")
+    big = tmp_path / "big.csv"
+    pl.DataFrame({"x": list(range(200_000))}).write_csv(big)
+    for argv, code in ((["stats", str(big), "--format", "json"], 0), (["stats", str(tmp_path / "none.csv")], 2),
+                       (["stats", "--no-such-option"], 2)):
+        proc = subprocess.run([sys.executable, str(script), *argv], capture_output=True, text=True, check=False)
+        assert proc.returncode == code, (argv, proc.stderr)
+        if code == 0:
+            assert json.loads(proc.stdout)["num_rows"] == 200_000  # the whole document was flushed
+        else:
+            assert proc.stdout == "" and proc.stderr.strip()
+
+
 def test_python_dash_m_smoke() -> None:
     proc = subprocess.run([sys.executable, "-m", "datacheck", "stats", str(SAMPLE / "loans_clean.csv"), "--format", "json"],
                           capture_output=True, text=True, check=False)

@@ -7,7 +7,7 @@ output) is in `datacheck.cli.common`.
 
 from __future__ import annotations
 
-from datacheck.cli.common import app, main
+from datacheck.cli.common import app, main, run
 
 # Importing a command module registers its command on `app`.
 from datacheck.cli import stats_cmd  # noqa: E402,F401
@@ -18,4 +18,4 @@ from datacheck.cli import validate_cmd  # noqa: E402,F401
 from datacheck.cli import schema_update_cmd  # noqa: E402,F401
 from datacheck.cli import merge_cmd  # noqa: E402,F401
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
