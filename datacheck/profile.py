@@ -548,7 +548,8 @@ class _Scan:
                                     int(np.dot(per_value, raw_counts.get_column("n").to_numpy().astype(np.int64))))
 
     def run_queries(self, batch: pl.DataFrame, plan: _BatchPlan) -> dict[str, pl.DataFrame | np.ndarray]:
-        """Every per-batch query, run together so that polars spreads them over the cores:
+        """Every per-batch query: the sorts on a thread of their own, the rest together in polars, which
+        spreads them over the cores. The results, by name:
         - "aggregates": one row of counts (nulls, NaN, infinities, true values);
         - "lengths": one row of string-length figures of the text columns without a frequency table;
         - "sorted|i": the sorted finite values of numeric or temporal column i when the plan does not count
