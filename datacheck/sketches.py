@@ -115,20 +115,15 @@ class QuantileSketch:
         """Collapse neighbouring items into at most about `capacity` groups of similar weight."""
         if self.values.size <= capacity:
             return
-        total = int(self.weights.sum())
-        target = total / capacity
-        before = np.cumsum(self.weights) - self.weights
-        group = np.floor(before / target).astype(np.int64)
+        cumulative = np.cumsum(self.weights)
+        before = cumulative - self.weights
+        group = np.floor(before / (int(cumulative[-1]) / capacity)).astype(np.int64)
         starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
         ends = np.append(starts[1:], group.size)
         group_weight = np.add.reduceat(self.weights, starts)
-        # Representative: the weighted median item of each group.
-        within = np.cumsum(self.weights) - np.repeat(before[starts], ends - starts)
-        half = np.repeat(group_weight, ends - starts) / 2.0
-        is_median_or_later = within >= half
-        positions = np.arange(group.size)
-        candidates = np.where(is_median_or_later, positions, group.size)
-        median_index = np.minimum.reduceat(candidates, starts)
+        # Representative: the weighted median item of each group, the first whose cumulative weight reaches
+        # half of its group's (weights are positive, so that item lies inside the group).
+        median_index = np.searchsorted(cumulative, before[starts] + group_weight / 2.0, side="left")
         multi = (ends - starts) > 1
         if multi.any():
             self.error += float(group_weight[multi].max()) / 2.0
