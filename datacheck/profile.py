@@ -789,8 +789,8 @@ def _fold_batches(scan: _Scan, batches: Iterator[pl.DataFrame], observers: Seque
     The first PROBE_ROWS rows are folded on their own, first: until then no column is known to have too
     many distinct values for a frequency table, so that batch counts the values of every column, which is
     costly on large batches of ids. After it, batches go two at a time: while this thread folds batch k
-    into the accumulators (Python, holding the GIL), a worker thread reads batch k+1 and runs its polars
-    queries (which release it). Batch k+1's queries are planned from the state after batch k-1, never from
+    into the accumulators (Python, holding the GIL), a worker thread takes batch k+1 (for Parquet already
+    read by `_read_ahead`) and runs its queries (which release the GIL). Batch k+1's queries are planned from the state after batch k-1, never from
     a state that depends on timing, so the result is the same on every run; `_Scan.absorb` accepts such a
     one-batch-old plan.
     """
@@ -851,8 +851,8 @@ def profile_dataset(dataset: Dataset, *, observers: Sequence[BatchObserver] = ()
 
 
 def profile(data: Any, options: ReadOptions | None = None, *, progress: ProgressCallback | None = None) -> Statistics:
-    """Statistics of DATA: a path (file, directory, glob), a list of paths, a saved statistics file, or an
-    in-memory polars/pandas/pyarrow table.
+    """Statistics of DATA: a path (file, directory, glob), a list of paths, a saved statistics file, an
+    already resolved `Dataset`, or an in-memory polars/pandas/pyarrow table.
 
     Example:
         >>> import polars as pl, datacheck
@@ -862,13 +862,12 @@ def profile(data: Any, options: ReadOptions | None = None, *, progress: Progress
     """
     if isinstance(data, Statistics):
         return data
+    if isinstance(data, Dataset):
+        return profile_dataset(data, progress=progress)
     if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
         data = [data]
     if isinstance(data, (list, tuple)) and all(isinstance(p, str) or hasattr(p, "__fspath__") for p in data):
-        resolved = resolve([str(p) for p in data], options)
-        if isinstance(resolved, Statistics):
-            return resolved
-        return profile_dataset(resolved, progress=progress)
+        return profile(resolve([str(p) for p in data], options), progress=progress)
     return profile_frame(frame_from_object(data), progress=progress)
 
 

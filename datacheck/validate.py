@@ -654,8 +654,6 @@ class RowChecks:
         if key.n_unique() - (1 if nulls else 0) == key.len() - nulls:
             return 0, 0, []  # the usual case, found ~7x faster than by marking duplicates (10M keys: 0.18 s)
         positions = (key.is_duplicated() & key.is_not_null()).arg_true()
-        if positions.is_empty():
-            return 0, 0, []
         duplicated = pl.DataFrame({"k": key.gather(positions), "position": positions})
         distinct_dups = duplicated.get_column("k").n_unique()
         extra = duplicated.height - distinct_dups

@@ -11,9 +11,8 @@ import typer
 
 from datacheck.cli.common import (DataArg, DelimiterOpt, EncodingOpt, Format, InputFormatOpt, NoHeaderOpt, NullValuesOpt,
                                   OutputOpt, app, emit, err_console, out_console, read_options, reporting_errors)
-from datacheck.profile import ProgressCallback, profile_dataset
+from datacheck.profile import ProgressCallback, profile
 from datacheck.sources import Dataset, resolve
-from datacheck.statistics import Statistics
 from datacheck.render.common import render_to_text
 from datacheck.render.stats import stats_json, stats_markdown, stats_table
 
@@ -89,10 +88,8 @@ def stats(
         resolved = resolve(data, options) if local else None
         total_rows = resolved.known_rows() if isinstance(resolved, Dataset) and err_console.is_terminal else None
         with progress_bar("Profiling", total_rows) as progress:
-            if isinstance(resolved, Statistics):
-                statistics = resolved
-            elif resolved is not None:
-                statistics = profile_dataset(resolved, progress=progress)
+            if local:
+                statistics = profile(resolved, progress=progress)
             else:
                 from datacheck.distributed import profile_with_engine
 

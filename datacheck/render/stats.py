@@ -73,12 +73,15 @@ def stats_table(stats: Statistics, width: int = 160) -> Table:
     # Every column but "top values" as wide as its widest cell (names capped at 30), plus 3 for its padding
     # and the (blank) column separator.
     natural = {h: min(30, max([len(h)] + [len(r[h]) for r in rows])) for h in rows[0]} if rows else {}
-    wanted = [h for h in ("column", "type", "missing", "min", "mean", "max", "distinct", "top values", "distribution")]
+
+    def fixed_width(headers: list[str]) -> int:
+        return sum(natural.get(h, 0) + 3 for h in headers if h != "top values") + 3
+
+    wanted = ["column", "type", "missing", "min", "mean", "max", "distinct", "top values", "distribution"]
     for optional in ("mean", "distribution"):
-        fixed = sum(natural.get(h, 0) + 3 for h in wanted if h != "top values") + 3
-        if width - fixed < 12:
+        if width - fixed_width(wanted) < 12:
             wanted.remove(optional)
-    fixed = sum(natural.get(h, 0) + 3 for h in wanted if h != "top values") + 3
+    fixed = fixed_width(wanted)
     right = {"missing", "min", "mean", "max", "distinct"}
     for header in wanted:
         # A rich column's width includes its padding of one space each side.
