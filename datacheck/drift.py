@@ -1,9 +1,10 @@
 """Distribution drift and training/serving skew between two snapshots: (Statistics, Statistics) -> DriftReport.
 
 `drift` compares a baseline with a current snapshot column by column, from their Statistics only, so a saved
-statistics file can stand for last month's data (design.md §1). The metric formulas live in
-`datacheck.drift_metrics`; this module picks a method per column, feeds it what the statistics hold
-(frequency tables, KLL sketches, histograms) and records every measured value, also under its threshold.
+statistics file can stand for last month's data. The methods are a registry in `datacheck.drift_methods` (names,
+aliases, the columns each fits, test or distance, default threshold, measure functions) and their formulas are in
+`datacheck.drift_metrics`; this module picks a method per column, has the registry measure it and records every
+measured value, also under its threshold.
 
 Default method per column (docs/drift.md gives the reasons and the measurements behind them). ``en`` is the
 effective sample size ``n_b * n_c / (n_b + n_c)`` of the non-null (numeric: finite) values on both sides:
@@ -29,53 +30,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from datacheck import drift_metrics as dm
-from datacheck import sketches
+from datacheck.drift_methods import (
+    METHOD_ALIASES,
+    METHODS,
+    canonical_method,
+    default_threshold,
+    family,
+    measure,
+    numeric_count,
+)
 from datacheck.errors import UsageError
+from datacheck.finite import finite_or_none
 from datacheck.statistics import ColumnStats, Statistics
 
 DRIFT_FORMAT = "datacheck.drift"
 DRIFT_VERSION = 1
 
-#: Canonical method names. Each entry: (families it fits, "test" or "distance", default threshold).
-#: Tests drift when their p-value falls below the threshold; distances when their value exceeds it.
-METHODS: dict[str, tuple[frozenset[str], str, float]] = {
-    "linf": (frozenset({"categorical"}), "distance", 0.05),
-    "jsd": (frozenset({"categorical", "numeric"}), "distance", 0.1),
-    "normalized_abs_diff": (frozenset({"categorical"}), "distance", 0.025),
-    "psi": (frozenset({"categorical", "numeric"}), "distance", 0.2),
-    "ks": (frozenset({"numeric"}), "test", 0.01),
-    "wasserstein": (frozenset({"numeric"}), "distance", 0.1),
-    "chi2": (frozenset({"categorical"}), "test", 0.01),
-}
-#: Other spellings accepted everywhere a method is named (the schema file's long names, TFDV's names).
-METHOD_ALIASES = {
-    "l_infinity": "linf", "l_inf": "linf", "infinity_norm": "linf",
-    "jensen_shannon": "jsd", "jensen_shannon_divergence": "jsd", "js": "jsd",
-    "normalized_abs_difference": "normalized_abs_diff", "normalized_absolute_difference": "normalized_abs_diff",
-    "nad": "normalized_abs_diff",
-    "population_stability_index": "psi",
-    "kolmogorov_smirnov": "ks", "ks_2samp": "ks",
-    "wasserstein_distance": "wasserstein", "emd": "wasserstein",
-    "chi_squared": "chi2", "chisquare": "chi2", "chi_square": "chi2",
-}
 #: Below this effective sample size the defaults are p-value tests, at or above it bounded distances.
 LARGE_SAMPLE = 1000
 #: Integer columns with at most this many distinct baseline values are compared as categories by default.
 LOW_CARDINALITY = 10
 #: An integer column whose values are (almost) all distinct is an identifier; ids move between snapshots.
 IDENTIFIER_DISTINCT_RATIO = 0.99
-#: Pearson's chi-squared wants expected counts of at least this; rarer values are pooled.
-CHI2_MIN_EXPECTED = 5.0
-#: Bins of the before/after sparkline of a numeric column, and values shown for a categorical one.
-SHAPE_BINS = 16
-SHAPE_VALUES = 8
-#: New values listed per column at most.
-NEW_VALUES_LIMIT = 20
-OTHER_VALUES = "(other values)"
-RARE_VALUES = "(rare values)"
 
 STATUSES = ("compared", "skipped", "missing_in_current", "new_in_current", "not_expected", "type_changed")
 
@@ -106,10 +82,10 @@ class ColumnDrift:
             sorts last, as TFDV); else None.
         largest_change_baseline, largest_change_current: that value's share of each side.
         new_values: values of the current side that the (exact) baseline table does not hold, most frequent
-            first, at most NEW_VALUES_LIMIT.
+            first, at most drift_methods.NEW_VALUES_LIMIT.
         baseline_count, current_count: the values compared (non-null; for numeric methods, finite) per side.
-        baseline_shape, current_shape: shares per bin (numeric: SHAPE_BINS equal-width bins over the 1st to
-            99th percentile of both sides, outer values in the end bins) or per value (the baseline's most
+        baseline_shape, current_shape: shares per bin (numeric: drift_methods.SHAPE_BINS equal-width bins over
+            the 1st to 99th percentile of both sides, outer values in the end bins) or per value (the baseline's most
             frequent values, then new ones), for the before/after sparkline.
         shape_labels: the values behind the categorical shape bins, else empty.
         note: why something was not measured, or what to keep in mind about the value.
@@ -138,21 +114,21 @@ class ColumnDrift:
     @property
     def is_test(self) -> bool:
         """True for p-value tests (threshold compared with `pvalue`), False for distances."""
-        return self.method is not None and METHODS[self.method][1] == "test"
+        return self.method is not None and METHODS[self.method].is_test
 
     def to_dict(self) -> dict[str, Any]:
         largest = None
         if self.largest_change is not None:
-            largest = {"value": self.largest_change, "baseline_share": _json_number(self.largest_change_baseline),
-                       "current_share": _json_number(self.largest_change_current)}
+            largest = {"value": self.largest_change, "baseline_share": finite_or_none(self.largest_change_baseline),
+                       "current_share": finite_or_none(self.largest_change_current)}
         return {
             "column": self.column,
             "kind": self.kind,
             "status": self.status,
             "method": self.method,
-            "value": _json_number(self.value),
-            "pvalue": _json_number(self.pvalue),
-            "threshold": _json_number(self.threshold),
+            "value": finite_or_none(self.value),
+            "pvalue": finite_or_none(self.pvalue),
+            "threshold": finite_or_none(self.threshold),
             "threshold_applies_to": None if self.method is None else ("pvalue" if self.is_test else "value"),
             "drifted": self.drifted,
             "severity": self.severity,
@@ -160,8 +136,8 @@ class ColumnDrift:
             "new_values": list(self.new_values),
             "baseline_count": self.baseline_count,
             "current_count": self.current_count,
-            "shape": {"baseline": [_json_number(x) for x in self.baseline_shape],
-                      "current": [_json_number(x) for x in self.current_shape],
+            "shape": {"baseline": [finite_or_none(x) for x in self.baseline_shape],
+                      "current": [finite_or_none(x) for x in self.current_shape],
                       "labels": list(self.shape_labels)},
             "note": self.note,
         }
@@ -238,12 +214,12 @@ class DriftReport:
                 "columns": len(self.columns),
                 "compared": self.compared_count,
                 "drifted": self.drifted_count,
-                "drifted_share": _json_number(self.drifted_share),
+                "drifted_share": finite_or_none(self.drifted_share),
                 "drifted_columns": self.drifted_columns,
                 "row_count_baseline": self.row_count_baseline,
                 "row_count_current": self.row_count_current,
-                "row_count_change": _json_number(self.row_count_change),
-                "row_count_threshold": _json_number(self.row_count_threshold),
+                "row_count_change": finite_or_none(self.row_count_change),
+                "row_count_threshold": finite_or_none(self.row_count_threshold),
                 "row_count_drifted": self.row_count_drifted,
             },
             "columns": [c.to_dict() for c in self.columns],
@@ -260,65 +236,6 @@ class DriftReport:
             passed=bool(data["passed"]), row_count_threshold=summary.get("row_count_threshold"),
             row_count_drifted=bool(summary.get("row_count_drifted", False)), environment=summary.get("environment"),
         )
-
-
-def _json_number(value: float | None) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-# ------------------------------------------------------------------------------------------- method names
-
-
-def canonical_method(name: str) -> str:
-    """The canonical name of a drift method, accepting the aliases in METHOD_ALIASES.
-
-    Raises:
-        UsageError: the name is not a known method.
-
-    Example:
-        >>> canonical_method("jensen_shannon")
-        'jsd'
-    """
-    key = str(name).strip().lower().replace("-", "_")
-    key = METHOD_ALIASES.get(key, key)
-    if key not in METHODS:
-        raise UsageError(f"unknown drift method {name!r}; choose one of {', '.join(METHODS)}",
-                         hint="see docs/drift.md for what each method measures")
-    return key
-
-
-def default_threshold(method: str) -> float:
-    """The threshold a method uses when none is given (see METHODS and docs/drift.md)."""
-    return METHODS[canonical_method(method)][2]
-
-
-def _family(col: ColumnStats) -> str | None:
-    """Which methods a column's kind calls for: "numeric" (numeric, temporal), "categorical", or None."""
-    if col.kind in ("numeric", "temporal"):
-        return "numeric"
-    if col.kind in ("string", "categorical", "boolean"):
-        return "categorical"
-    return None
-
-
-def _fits(method: str, col: ColumnStats) -> str | None:
-    """None when `method` can be computed on `col` (on both sides), else the reason it cannot."""
-    families, _, _ = METHODS[method]
-    family = _family(col)
-    if family == "numeric" and "numeric" in families:
-        if method == "jsd":
-            return None if col.numeric is not None else "it has no histogram"
-        return None if col.numeric is not None else "it has no numeric statistics"
-    if "categorical" in families:
-        if family == "categorical" or (col.kind == "numeric" and col.frequencies is not None):
-            if col.frequencies is None:
-                return "it has no frequency table (too many distinct values: free text or an identifier)"
-            return None
-    need = " or ".join(sorted(families))
-    return f"{method} compares {need} distributions, and {col.name!r} is a {col.kind} column"
 
 
 # ------------------------------------------------------------------------------------------- the API
@@ -409,13 +326,14 @@ def compare(base: Statistics, cur: Statistics, *, schema: Any = None, method: st
         if col_schema is not None and col_schema.severity.get("drift") in ("warning", "off"):
             severity = col_schema.severity["drift"]
         if c is None:
+            assert b is not None  # every name comes from one side or the other
             entries.append(_missing(b, expected, env, severity))
             continue
         if b is None:
             entries.append(ColumnDrift(name, c.kind, "new_in_current", None, None, None, False, severity="warning",
                                        current_count=c.count, note="the column is not in the baseline"))
             continue
-        if _family(b) != _family(c) or (b.kind != c.kind and "temporal" in (b.kind, c.kind)):
+        if family(b) != family(c) or (b.kind != c.kind and "temporal" in (b.kind, c.kind)):
             entries.append(ColumnDrift(name, c.kind, "type_changed", None, None, None, severity != "off",
                                        severity="error" if severity == "off" else severity,
                                        baseline_count=b.count, current_count=c.count,
@@ -433,28 +351,26 @@ def compare(base: Statistics, cur: Statistics, *, schema: Any = None, method: st
             continue
         entries.append(_measure(name, b, c, choice, severity))
     if unfit:
-        by_method: dict[str, list[str]] = {}
-        for n, m, why in unfit:
-            by_method.setdefault(m, []).append(f"{n!r} ({why.split(', and ')[0] if ', and ' not in why else _kind_of(base, cur, n)})")
-        lines = "; ".join(f"method {m} ({_fit_text(m)}) does not fit column{'s' if len(cols) > 1 else ''} {', '.join(cols)}"
-                          for m, cols in by_method.items())
-        raise UsageError(lines, hint="set a method per family or per column instead, e.g. --method numeric=psi "
-                                     "--method categorical=chi2 --method income=ks")
+        raise _unfit_error(base, cur, unfit)
     return _report(base, cur, entries, schema, env)
+
+
+def _unfit_error(base: Statistics, cur: Statistics, unfit: list[tuple[str, str, str]]) -> UsageError:
+    """One error naming every column each method does not fit, and why (or the column's kind)."""
+    by_method: dict[str, list[str]] = {}
+    for name, method, why in unfit:
+        # "ks compares numeric distributions, and 'c' is a string column" shortens to "a string column".
+        reason = why if ", and " not in why else _kind_of(base, cur, name)
+        by_method.setdefault(method, []).append(f"{name!r} ({reason})")
+    lines = "; ".join(f"method {m} ({METHODS[m].applies_to}) does not fit column{'s' if len(cols) > 1 else ''} "
+                      f"{', '.join(cols)}" for m, cols in by_method.items())
+    return UsageError(lines, hint="set a method per family or per column instead, e.g. --method numeric=psi "
+                                  "--method categorical=chi2 --method income=ks")
 
 
 def _kind_of(base: Statistics, cur: Statistics, name: str) -> str:
     col = cur.column(name) or base.column(name)
     return f"a {col.kind} column" if col is not None else "unknown"
-
-
-def _fit_text(method: str) -> str:
-    families = METHODS[method][0]
-    if families == {"numeric"}:
-        return "numeric and temporal columns only"
-    if families == {"categorical"}:
-        return "columns with a frequency table only: strings, categoricals, booleans, low-cardinality integers"
-    return "numeric columns, and columns with a frequency table"
 
 
 def _keyed(value: Any, what: str) -> dict[str, Any]:
@@ -477,16 +393,10 @@ def _effective_size(n_a: float, n_b: float) -> float:
     return n_a * n_b / (n_a + n_b) if n_a > 0 and n_b > 0 else 0.0
 
 
-def _numeric_counts(col: ColumnStats) -> int:
-    """Finite values (what the KLL sketch holds)."""
-    return col.sketch.finite_count if col.sketch.finite_count or col.numeric is None else max(
-        col.count - col.numeric.nan_count - col.numeric.inf_count, 0)
-
-
 def _default(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any) -> _Choice:
     """The default method of a column (see the module docstring and docs/drift.md)."""
-    family = _family(c)
-    if family is None:
+    kind_family = family(c)
+    if kind_family is None:
         return _Choice(None, None, f"{c.kind} columns are not compared by default; set a method to compare them")
     if c.kind == "temporal":
         return _Choice(None, None, "temporal columns are not compared by default: time moves on between snapshots; "
@@ -497,16 +407,16 @@ def _default(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any) -> _Cho
     if _looks_like_identifier(b):
         return _Choice(None, None, "looks like an identifier (every value distinct): its values are new in every "
                                    "snapshot; set a method to compare it anyway")
-    if family == "numeric" and not _low_cardinality(b, c):
-        en = _effective_size(_numeric_counts(b), _numeric_counts(c))
+    if kind_family == "numeric" and not _low_cardinality(b, c):
+        en = _effective_size(numeric_count(b), numeric_count(c))
         method = "ks" if en < LARGE_SAMPLE else "wasserstein"
-        return _Choice(method, METHODS[method][2])
+        return _Choice(method, METHODS[method].threshold)
     if b.frequencies is None or c.frequencies is None:
         return _Choice(None, None, "no frequency table (too many distinct values: free text or an identifier); "
                                    "not compared")
     en = _effective_size(b.count, c.count)
     method = "chi2" if en < LARGE_SAMPLE else "linf"
-    return _Choice(method, METHODS[method][2])
+    return _Choice(method, METHODS[method].threshold)
 
 
 def _low_cardinality(b: ColumnStats, c: ColumnStats) -> bool:
@@ -525,7 +435,7 @@ def _looks_like_identifier(col: ColumnStats) -> bool:
 def _choose(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any, methods: Mapping[str, str],
             thresholds: Mapping[str, float], unfit: list[tuple[str, str, str]]) -> _Choice:
     """Resolve method and threshold by precedence: column key, schema, family key, bare value, default."""
-    family = _family(c)
+    kind_family = family(c)
     default = _default(name, b, c, col_schema)
     schema_drift = getattr(col_schema, "drift", None) if col_schema is not None else None
     method: str | None = None
@@ -534,8 +444,8 @@ def _choose(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any, methods:
         method, level = methods[name], "column"
     elif schema_drift is not None:
         method, level = canonical_method(schema_drift.method), "schema"
-    elif family is not None and family in methods and default.method is not None:
-        method, level = methods[family], "family"
+    elif kind_family is not None and kind_family in methods and default.method is not None:
+        method, level = methods[kind_family], "family"
     elif "*" in methods and default.method is not None:
         method, level = methods["*"], "all"
     if method is None:
@@ -544,7 +454,7 @@ def _choose(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any, methods:
             return default
     else:
         for col in (b, c):
-            reason = _fits(method, col)
+            reason = METHODS[method].fits(col)
             if reason is not None:
                 unfit.append((name, method, reason))
                 return _Choice(None, None)
@@ -552,12 +462,12 @@ def _choose(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any, methods:
         value = thresholds[name]
     elif level == "schema" and schema_drift is not None:
         value = schema_drift.threshold
-    elif family in thresholds:
-        value = thresholds[family]
+    elif kind_family is not None and kind_family in thresholds:
+        value = thresholds[kind_family]
     elif "*" in thresholds:
         value = thresholds["*"]
     else:
-        value = METHODS[method][2]
+        value = METHODS[method].threshold
     return _Choice(method, float(value))
 
 
@@ -589,217 +499,19 @@ def _report(base: Statistics, cur: Statistics, entries: list[ColumnDrift], schem
 
 
 def _measure(name: str, b: ColumnStats, c: ColumnStats, choice: _Choice, severity: str) -> ColumnDrift:
+    """The registry measures the column; this applies the threshold and records the entry."""
     method, threshold = choice.method, choice.threshold
     assert method is not None and threshold is not None
-    numeric = _family(c) == "numeric" and not (method in ("linf", "normalized_abs_diff", "chi2"))
-    if numeric:
-        return _measure_numeric(name, b, c, method, threshold, severity)
-    return _measure_categorical(name, b, c, method, threshold, severity)
-
-
-def _verdict(method: str, value: float | None, pvalue: float | None, threshold: float) -> bool:
-    if METHODS[method][1] == "test":
-        return pvalue is not None and pvalue < threshold
-    return value is not None and value > threshold
-
-
-# -- categorical ----------------------------------------------------------------------------------------------
-
-
-def _table(col: ColumnStats) -> dict[str, float]:
-    """The frequency table, with the mass a truncated (Misra-Gries) table does not hold as one more entry."""
-    assert col.frequencies is not None
-    table = {v.value: float(v.count) for v in col.frequencies.values}
-    rest = col.frequencies.total - sum(table.values())
-    if rest > 0:
-        table[OTHER_VALUES] = table.get(OTHER_VALUES, 0.0) + rest
-    return table
-
-
-def _pooled(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float], int]:
-    """Pool values whose smaller expected count is below CHI2_MIN_EXPECTED into one RARE_VALUES bucket."""
-    total_a, total_b = sum(a.values()), sum(b.values())
-    total = total_a + total_b
-    small = min(total_a, total_b)
-    pa: dict[str, float] = {}
-    pb: dict[str, float] = {}
-    pooled = 0
-    for key in sorted(set(a) | set(b)):
-        ca, cb = a.get(key, 0.0), b.get(key, 0.0)
-        if total and (ca + cb) * small / total < CHI2_MIN_EXPECTED:
-            key, pooled = RARE_VALUES, pooled + 1
-        pa[key] = pa.get(key, 0.0) + ca
-        pb[key] = pb.get(key, 0.0) + cb
-    return pa, pb, pooled
-
-
-def _measure_categorical(name: str, b: ColumnStats, c: ColumnStats, method: str, threshold: float,
-                         severity: str) -> ColumnDrift:
-    ta, tb = _table(b), _table(c)
-    na, nb = b.count, c.count
-    notes = []
-    if b.frequencies.error or c.frequencies.error:  # type: ignore[union-attr]
-        notes.append(f"frequency tables are truncated (Misra-Gries): each share is within "
-                     f"{max(b.frequencies.error / max(na, 1), c.frequencies.error / max(nb, 1)):.2g} "  # type: ignore[union-attr]
-                     f"of the truth; untracked values are pooled as {OTHER_VALUES!r}")
-    base_entry = dict(column=name, kind=c.kind, status="compared", method=method, threshold=threshold,
-                      severity=severity, baseline_count=na, current_count=nb)
-    shapes = _categorical_shape(ta, tb)
-    new = _new_values(b, c)
-    if na == 0 or nb == 0:
-        side = "baseline" if na == 0 else "current data"
-        return ColumnDrift(value=None, drifted=False, note=f"not compared: the {side} has no non-null values "
-                           "(a change in the share of nulls is validate's max_null_fraction check)",
-                           new_values=new, **base_entry)  # type: ignore[arg-type]
-    largest = dm.linf_distance(ta, tb)
-    pvalue = None
-    if method == "linf":
-        value = largest.value
-    elif method == "normalized_abs_diff":
-        result = dm.normalized_absolute_difference(ta, tb)
-        value, largest = result.value, dm.CategoricalDistance(largest.value, result.largest_change)
-    elif method == "jsd":
-        value = dm.jensen_shannon_categorical(ta, tb)
-    elif method == "psi":
-        keys = sorted(set(ta) | set(tb))
-        value = dm.psi([ta.get(k, 0.0) / na for k in keys], [tb.get(k, 0.0) / nb for k in keys])
-    else:  # chi2
-        pa, pb, pooled = _pooled(ta, tb)
-        value, pvalue = dm.chi_squared(pa, pb)
-        if pooled:
-            notes.append(f"{pooled} values with expected counts below {CHI2_MIN_EXPECTED:g} pooled as {RARE_VALUES!r}")
-    key = largest.largest_change
-    return ColumnDrift(value=value, pvalue=pvalue, drifted=_verdict(method, value, pvalue, threshold),
-                       largest_change=key,
-                       largest_change_baseline=ta.get(key, 0.0) / na if key is not None else None,
-                       largest_change_current=tb.get(key, 0.0) / nb if key is not None else None,
-                       new_values=new, baseline_shape=shapes[0], current_shape=shapes[1], shape_labels=shapes[2],
-                       note="; ".join(notes) or None, **base_entry)  # type: ignore[arg-type]
-
-
-def _new_values(b: ColumnStats, c: ColumnStats) -> tuple[str, ...]:
-    if b.frequencies is None or c.frequencies is None or b.frequencies.error:
-        return ()
-    seen = b.frequencies.as_mapping()
-    return tuple(v.value for v in c.frequencies.values if v.value not in seen)[:NEW_VALUES_LIMIT]
-
-
-def _categorical_shape(ta: Mapping[str, float], tb: Mapping[str, float]) -> tuple[tuple[float, ...], tuple[float, ...], tuple[str, ...]]:
-    total_a, total_b = sum(ta.values()) or 1.0, sum(tb.values()) or 1.0
-    ordered = sorted(ta, key=lambda k: (-ta[k], k))[:SHAPE_VALUES]
-    ordered += sorted((k for k in tb if k not in ta), key=lambda k: (-tb[k], k))[: max(2, SHAPE_VALUES - len(ordered))]
-    return (tuple(ta.get(k, 0.0) / total_a for k in ordered), tuple(tb.get(k, 0.0) / total_b for k in ordered),
-            tuple(ordered))
-
-
-# -- numeric ----------------------------------------------------------------------------------------------------
-
-
-def _histogram_counts(col: ColumnStats) -> dm.HistogramCounts:
-    n = col.numeric
-    assert n is not None
-    pos_inf = n.inf_count - n.neg_inf_count
-    if n.histogram is None:
-        return dm.HistogramCounts((), (), n.nan_count, pos_inf, n.neg_inf_count)
-    return dm.HistogramCounts(n.histogram.edges, n.histogram.counts, n.nan_count, pos_inf, n.neg_inf_count)
-
-
-def _sketch(col: ColumnStats) -> Any:
-    return sketches.kll_from_text(col.sketch.kll) if col.sketch.kll else None
-
-
-def _sketch_items(sketch: Any) -> np.ndarray:
-    """The values a quantile sketch retains (datacheck's QuantileSketch or a DataSketches KLL sketch)."""
-    values = getattr(sketch, "values", None)
-    if isinstance(values, np.ndarray):
-        return values.astype(float)
-    return np.fromiter((x for x, _ in sketch), dtype=float)
-
-
-def _cdfs_on_union(ka: Any, kb: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Both sketch CDFs on the union of the items the two sketches retain.
-
-    Each sketch's CDF is a step function that only changes at its retained items, so on this grid the KS
-    distance and the Wasserstein integral between the two sketched distributions are exact; what remains is
-    the sketches' own rank error (docs/drift.md).
-    """
-    grid = np.unique(np.concatenate([_sketch_items(ka), _sketch_items(kb)]))
-    cdf_a = np.clip(np.asarray(ka.get_cdf(grid.tolist(), True), dtype=float)[:-1], 0.0, 1.0)
-    cdf_b = np.clip(np.asarray(kb.get_cdf(grid.tolist(), True), dtype=float)[:-1], 0.0, 1.0)
-    return grid, cdf_a, cdf_b
-
-
-def _measure_numeric(name: str, b: ColumnStats, c: ColumnStats, method: str, threshold: float,
-                     severity: str) -> ColumnDrift:
-    na, nb = _numeric_counts(b), _numeric_counts(c)
-    base_entry = dict(column=name, kind=c.kind, status="compared", method=method, threshold=threshold,
-                      severity=severity, baseline_count=na, current_count=nb)
-    notes: list[str] = []
-    nonfinite = [(side, col.numeric.nan_count, col.numeric.inf_count) for side, col in (("baseline", b), ("current", c))
-                 if col.numeric is not None and (col.numeric.nan_count or col.numeric.inf_count)]
-    if nonfinite and method != "jsd":
-        notes.append("NaN and infinite values are left out of " + method + " ("
-                     + ", ".join(f"{side}: {nan} NaN, {inf} inf" for side, nan, inf in nonfinite) + ")")
-    if method == "jsd":
-        ha, hb = _histogram_counts(b), _histogram_counts(c)
-        if ha.total == 0 or hb.total == 0:
-            side = "baseline" if ha.total == 0 else "current data"
-            return ColumnDrift(value=None, drifted=False, note=f"not compared: the {side} has no values",
-                               **base_entry)  # type: ignore[arg-type]
-        value = dm.jensen_shannon_histograms(ha, hb)
-        ka, kb = _sketch(b), _sketch(c)
-        shapes = _numeric_shape(b, c, ka, kb) if ka is not None and kb is not None else ((), ())
-        notes.append("from the stored 20-bucket histograms, re-bucketed onto the union of their edges (TFDV)")
-        return ColumnDrift(value=value, drifted=_verdict(method, value, None, threshold), baseline_shape=shapes[0],
-                           current_shape=shapes[1], note="; ".join(notes), **base_entry)  # type: ignore[arg-type]
-    ka, kb = _sketch(b), _sketch(c)
-    if ka is None or kb is None or na == 0 or nb == 0:
-        side = "baseline" if (ka is None or na == 0) else "current data"
-        notes.insert(0, f"not compared: the {side} has no finite values (a change in the share of nulls is "
-                        "validate's max_null_fraction check)")
-        return ColumnDrift(value=None, drifted=False,
-                           note="; ".join(notes), **base_entry)  # type: ignore[arg-type]
-    shapes = _numeric_shape(b, c, ka, kb)
-    pvalue = None
-    value: float | None
-    if method == "ks":
-        grid, cdf_a, cdf_b = _cdfs_on_union(ka, kb)
-        value, pvalue = dm.ks_from_cdfs(cdf_a, cdf_b, na, nb)
-    elif method == "wasserstein":
-        grid, cdf_a, cdf_b = _cdfs_on_union(ka, kb)
-        distance = dm.wasserstein_from_cdfs(grid, cdf_a, cdf_b)
-        value = dm.normalized_wasserstein(distance, float(b.numeric.std or 0.0))  # type: ignore[union-attr]
-        if not math.isfinite(value):
-            notes.insert(0, f"the baseline is constant (std 0) and the current values moved by {distance:.6g} "
-                            "on average: infinitely many standard deviations")
-            value = None
-            drifted = True
-            return ColumnDrift(value=value, drifted=drifted, baseline_shape=shapes[0], current_shape=shapes[1],
-                               note="; ".join(notes), **base_entry)  # type: ignore[arg-type]
-    else:  # psi on the baseline's deciles
-        edges = np.unique(np.asarray(ka.get_quantiles([i / 10 for i in range(1, 10)]), dtype=float))
-        cdf_a = np.clip(np.asarray(ka.get_cdf(edges.tolist(), True), dtype=float)[:-1], 0, 1)
-        cdf_b = np.clip(np.asarray(kb.get_cdf(edges.tolist(), True), dtype=float)[:-1], 0, 1)
-        value = dm.psi_from_cdfs(np.maximum.accumulate(cdf_a), np.maximum.accumulate(cdf_b))
-    return ColumnDrift(value=value, pvalue=pvalue, drifted=_verdict(method, value, pvalue, threshold),
-                       baseline_shape=shapes[0], current_shape=shapes[1], note="; ".join(notes) or None,
-                       **base_entry)  # type: ignore[arg-type]
-
-
-def _numeric_shape(b: ColumnStats, c: ColumnStats, ka: Any, kb: Any) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Shares per equal-width bin over the 1st..99th percentile of both sides (outer values in the end bins)."""
-    lo = min(float(ka.get_quantile(0.01)), float(kb.get_quantile(0.01)))
-    hi = max(float(ka.get_quantile(0.99)), float(kb.get_quantile(0.99)))
-    if not hi > lo:
-        lo, hi = min(ka.get_min_value(), kb.get_min_value()), max(ka.get_max_value(), kb.get_max_value())
-    if not hi > lo:
-        return (1.0,), (1.0,)
-    inner = np.linspace(lo, hi, SHAPE_BINS + 1)[1:-1].tolist()
-    shares = []
-    for sk in (ka, kb):
-        cdf = np.concatenate([[0.0], np.clip(np.asarray(sk.get_cdf(inner, True), dtype=float)[:-1], 0, 1), [1.0]])
-        shares.append(tuple(float(x) for x in np.clip(np.diff(np.maximum.accumulate(cdf)), 0, 1)))
-    return shares[0], shares[1]
+    found = measure(method, b, c)
+    drifted = found.drifted if found.drifted is not None else METHODS[method].drifted(found.value, found.pvalue,
+                                                                                     threshold)
+    return ColumnDrift(column=name, kind=c.kind, status="compared", method=method, value=found.value,
+                       threshold=threshold, drifted=drifted, pvalue=found.pvalue, severity=severity,
+                       largest_change=found.largest_change, largest_change_baseline=found.largest_change_baseline,
+                       largest_change_current=found.largest_change_current, new_values=found.new_values,
+                       baseline_count=found.baseline_count, current_count=found.current_count,
+                       baseline_shape=found.baseline_shape, current_shape=found.current_shape,
+                       shape_labels=found.shape_labels, note=found.note)
 
 
 __all__ = ["drift", "compare", "DriftReport", "ColumnDrift", "METHODS", "METHOD_ALIASES", "LARGE_SAMPLE",
