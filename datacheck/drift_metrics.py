@@ -2,7 +2,7 @@
 
 Each function documents its formula. The TFDV ones (L-infinity, normalized absolute difference,
 Jensen-Shannon divergence) follow tensorflow/data-validation's `anomalies/metrics.cc` so that a user
-moving from TFDV gets the same numbers (design.md §5). The others (PSI, Kolmogorov-Smirnov, Wasserstein,
+moving from TFDV gets the same numbers. The others (PSI, Kolmogorov-Smirnov, Wasserstein,
 chi-squared) agree with scipy where scipy defines the same quantity; scipy is a test dependency only, so
 the Kolmogorov and chi-squared tail probabilities are computed here.
 
@@ -10,10 +10,10 @@ Inputs are what saved statistics hold, not raw rows:
 
 - categorical frequency tables: ``Mapping[str, float]`` (value -> count);
 - numeric histograms: `HistogramCounts` (bucket edges, counts, and NaN / +inf / -inf counts);
-- numeric distributions from a KLL sketch: CDF values on a common grid of points, or quantiles on a
-  common grid of probabilities.
+- numeric distributions from a quantile sketch: CDF values on a common grid of points (or, for PSI, at the
+  baseline's quantiles).
 
-Metrics computed from sketches are approximate. With a KLL sketch of normalized rank error ``eps`` (stored
+Metrics computed from sketches are approximate. With a quantile sketch of normalized rank error ``eps`` (stored
 as ``rank_error`` in the statistics), every CDF value and every quantile's rank is off by at most ``eps``;
 each function that takes sketch output states what that means for its result.
 
@@ -39,25 +39,17 @@ __all__ = [
     "jensen_shannon_histograms",
     "psi",
     "psi_from_cdfs",
-    "psi_from_samples",
     "kolmogorov_sf",
     "ks_pvalue_asymptotic",
     "ks_from_cdfs",
-    "ks_from_samples",
     "wasserstein_from_cdfs",
-    "wasserstein_from_quantiles",
-    "wasserstein_from_samples",
     "normalized_wasserstein",
     "chi2_sf",
     "chi_squared",
-    "chi_squared_goodness_of_fit",
 ]
 
 PSI_EPSILON = 1e-4
 """Floor for a bin's fraction in PSI, so that an empty bin gives a large finite term instead of infinity."""
-
-KS_EXACT_MAX_CELLS = 100_000
-"""`ks_from_samples(method="auto")` uses the exact p-value while n_a * n_b is at most this."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -189,15 +181,6 @@ def _as_float_array(values: Sequence[float] | np.ndarray, name: str) -> np.ndarr
     arr = np.asarray(values, dtype=float)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    return arr
-
-
-def _finite_sample(values: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
-    arr = _as_float_array(values, name)
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty: the metric needs at least one value on each side")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values; drop them before comparing distributions")
     return arr
 
 
@@ -348,7 +331,7 @@ def jensen_shannon_histograms(
     log base 2, capped to [0, 1].
 
     Approximation: the result measures the histograms, not the raw data. When the histograms were built
-    from a KLL sketch with rank error eps, each bucket's count is within 2 * eps * n of the true count.
+    from a quantile sketch with rank error eps, each bucket's count is within 2 * eps * n of the true count.
 
     Args:
         hist_a: baseline histogram.
@@ -456,7 +439,7 @@ def psi_from_cdfs(cdf_a: Sequence[float] | np.ndarray, cdf_b: Sequence[float] | 
     ``diff([0, *cdf, 1])`` and the result is `psi` of them. Evaluated on the baseline's own quantiles,
     ``cdf_a`` is about ``(0.1, ..., 0.9)``.
 
-    Approximation: with CDFs read from KLL sketches of rank errors eps_a and eps_b, each bin fraction is
+    Approximation: with CDFs read from quantile sketches of rank errors eps_a and eps_b, each bin fraction is
     within 2 * eps of the truth (a bin is the difference of two CDF values).
 
     Args:
@@ -483,39 +466,6 @@ def psi_from_cdfs(cdf_a: Sequence[float] | np.ndarray, cdf_b: Sequence[float] | 
     if fractions[0].shape != fractions[1].shape:
         raise ValueError("cdf_a and cdf_b must be evaluated at the same edges")
     return psi(fractions[0], fractions[1], epsilon=epsilon)
-
-
-def psi_from_samples(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, *, bins: int = 10,
-                     epsilon: float = PSI_EPSILON) -> float:
-    """PSI of raw samples on the baseline's quantile bins (exact; used by tests and exact mode).
-
-    The interior edges are the baseline's quantiles at 1/bins, ..., (bins-1)/bins (numpy's default linear
-    interpolation), duplicates removed; bins are closed on the right as in `psi_from_cdfs`.
-
-    Args:
-        a: baseline values (finite).
-        b: current values (finite).
-        bins: number of quantile bins (default 10, deciles).
-        epsilon: floor for a bin's fraction (see `psi`).
-
-    Returns:
-        PSI >= 0.
-
-    Raises:
-        ValueError: a sample is empty or holds NaN/inf, or bins < 1.
-
-    Example:
-        >>> psi_from_samples([1, 2, 3, 4], [1, 2, 3, 4], bins=2)
-        0.0
-    """
-    if bins < 1:
-        raise ValueError(f"bins must be at least 1, got {bins}")
-    xa = np.sort(_finite_sample(a, "a"))
-    xb = np.sort(_finite_sample(b, "b"))
-    edges = np.unique(np.quantile(xa, np.arange(1, bins) / bins))
-    cdf_a = np.searchsorted(xa, edges, side="right") / xa.size
-    cdf_b = np.searchsorted(xb, edges, side="right") / xb.size
-    return psi_from_cdfs(cdf_a, cdf_b, epsilon=epsilon)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -566,8 +516,7 @@ def ks_pvalue_asymptotic(statistic: float, n_a: float, n_b: float) -> float:
 
     Formula: with the effective size ``en = n_a * n_b / (n_a + n_b)``,
     ``p = kolmogorov_sf((sqrt(en) + 0.12 + 0.11 / sqrt(en)) * D)`` (Stephens' small-sample correction, as
-    in Numerical Recipes). Accurate to about 0.01 in p once en is above a few tens; for small samples use
-    ``ks_from_samples(method="exact")``.
+    in Numerical Recipes). Accurate to about 0.01 in p once en is above a few tens.
 
     Args:
         statistic: D in [0, 1].
@@ -600,7 +549,7 @@ def ks_from_cdfs(cdf_a: Sequence[float] | np.ndarray, cdf_b: Sequence[float] | n
 
     Approximation: D is exact when the grid holds every distinct value of both samples (both CDFs are step
     functions that only change there). On a coarser grid D can only be underestimated. With CDFs read from
-    KLL sketches of rank errors eps_a and eps_b, the result is within eps_a + eps_b of the grid's D.
+    quantile sketches of rank errors eps_a and eps_b, the result is within eps_a + eps_b of the grid's D.
 
     Args:
         cdf_a: baseline CDF values F_a(x_i) (fraction of values <= x_i), in [0, 1].
@@ -630,75 +579,6 @@ def ks_from_cdfs(cdf_a: Sequence[float] | np.ndarray, cdf_b: Sequence[float] | n
     return StatTestResult(d, ks_pvalue_asymptotic(d, n_a, n_b))
 
 
-def _ks_exact_pvalue(bound: int, m: int, n: int) -> float:
-    """P(D >= bound / (m*n)) for two samples of sizes m and n without ties, by counting lattice paths.
-
-    A uniformly random ordering of the pooled sample is a path from (0, 0) to (m, n); D < bound / (m*n)
-    exactly when every point (i, j) on it has |i*n - j*m| < bound. We propagate the probability of staying
-    inside: from (i, j) the next value comes from sample a with probability (m-i) / (m-i + n-j).
-    Probabilities stay in [0, 1], so there is no overflow. O(m * n) time.
-    """
-    if bound <= 0:
-        return 1.0
-    inside = np.zeros(n + 1)
-    for i in range(m + 1):
-        row = np.zeros(n + 1)
-        for j in range(n + 1):
-            if abs(i * n - j * m) >= bound:
-                continue
-            if i == 0 and j == 0:
-                row[j] = 1.0
-                continue
-            value = 0.0
-            if i > 0:
-                value += inside[j] * (m - i + 1) / ((m - i + 1) + (n - j))
-            if j > 0:
-                value += row[j - 1] * (n - j + 1) / ((m - i) + (n - j + 1))
-            row[j] = value
-        inside = row
-    return min(max(1.0 - float(inside[n]), 0.0), 1.0)
-
-
-def ks_from_samples(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, *,
-                    method: str = "auto") -> StatTestResult:
-    """Two-sample Kolmogorov-Smirnov test on raw values (exact D; used by tests and exact mode).
-
-    Formula: ``D = sup_x |F_a(x) - F_b(x)|`` over the empirical CDFs, evaluated at every sample value.
-    The p-value is two-sided: ``method="exact"`` counts lattice paths (exact for data without ties, as
-    ``scipy.stats.ks_2samp(method="exact")``); ``"asymptotic"`` uses `ks_pvalue_asymptotic`; ``"auto"``
-    is exact while n_a * n_b <= `KS_EXACT_MAX_CELLS`.
-
-    Args:
-        a: baseline values (finite).
-        b: current values (finite).
-        method: "auto", "exact" or "asymptotic".
-
-    Returns:
-        `StatTestResult` (D, p-value).
-
-    Raises:
-        ValueError: a sample is empty or holds NaN/inf, or the method is unknown.
-
-    Example:
-        >>> ks_from_samples([1, 2, 3], [4, 5, 6]).statistic
-        1.0
-    """
-    if method not in ("auto", "exact", "asymptotic"):
-        raise ValueError(f"method must be 'auto', 'exact' or 'asymptotic', got {method!r}")
-    xa = np.sort(_finite_sample(a, "a"))
-    xb = np.sort(_finite_sample(b, "b"))
-    grid = np.concatenate((xa, xb))
-    m, n = xa.size, xb.size
-    # Integer arithmetic: D = max |c_a / m - c_b / n| = max |c_a * n - c_b * m| / (m * n), rounded once.
-    count_a = np.searchsorted(xa, grid, side="right").astype(np.int64)
-    count_b = np.searchsorted(xb, grid, side="right").astype(np.int64)
-    numerator = int(np.max(np.abs(count_a * n - count_b * m)))
-    d = numerator / (m * n)
-    if method == "exact" or (method == "auto" and m * n <= KS_EXACT_MAX_CELLS):
-        return StatTestResult(d, _ks_exact_pvalue(numerator, m, n))
-    return StatTestResult(d, ks_pvalue_asymptotic(d, m, n))
-
-
 # --------------------------------------------------------------------------------------------------
 # Wasserstein
 
@@ -711,7 +591,7 @@ def wasserstein_from_cdfs(points: Sequence[float] | np.ndarray, cdf_a: Sequence[
     ``[x_i, x_{i+1})``: ``W1 = sum_i |F_a(x_i) - F_b(x_i)| * (x_{i+1} - x_i)``. This is exact when the grid
     holds every distinct value of both samples (it is how scipy computes it).
 
-    Approximation: with CDFs from KLL sketches of rank errors eps_a and eps_b, the error from the CDF values
+    Approximation: with CDFs from quantile sketches of rank errors eps_a and eps_b, the error from the CDF values
     is at most (eps_a + eps_b) * (x_last - x_first); a grid that misses values adds at most
     max_i (x_{i+1} - x_i) per unit of CDF change.
 
@@ -738,84 +618,6 @@ def wasserstein_from_cdfs(points: Sequence[float] | np.ndarray, cdf_a: Sequence[
     if not np.all(np.isfinite(x)) or np.any(np.diff(x) < 0):
         raise ValueError("points must be finite and sorted ascending")
     return float(np.sum(np.abs(fa[:-1] - fb[:-1]) * np.diff(x)))
-
-
-def wasserstein_from_quantiles(probs: Sequence[float] | np.ndarray, q_a: Sequence[float] | np.ndarray,
-                               q_b: Sequence[float] | np.ndarray) -> float:
-    """1-Wasserstein distance from two quantile functions on a common grid of probabilities.
-
-    Formula: ``W1 = integral_0^1 |Q_a(p) - Q_b(p)| dp`` with each quantile function interpolated linearly
-    between the grid probabilities; on each segment the integral of |linear difference| is computed
-    exactly (including where the difference changes sign). Only [p_1, p_k] is covered, so pass a grid
-    from 0 to 1 (min and max included) to cover everything.
-
-    Approximation: with quantiles from KLL sketches of rank error eps, Q(p) is the true quantile at some
-    rank within eps of p, which moves the integral by at most eps * (max - min) per sample; linear
-    interpolation between grid points adds at most h * (Q(p_k) - Q(p_1)) per sample for a grid step h.
-
-    Args:
-        probs: increasing probabilities in [0, 1].
-        q_a: baseline quantiles at probs (non-decreasing, finite).
-        q_b: current quantiles at probs.
-
-    Returns:
-        W1 >= 0 in the data's unit.
-
-    Raises:
-        ValueError: lengths differ, fewer than two probabilities, probabilities not increasing or outside
-            [0, 1], or non-finite quantiles.
-
-    Example:
-        >>> wasserstein_from_quantiles([0.0, 1.0], [0.0, 1.0], [1.0, 2.0])
-        1.0
-    """
-    p = _as_float_array(probs, "probs")
-    a = _as_float_array(q_a, "q_a")
-    b = _as_float_array(q_b, "q_b")
-    if p.size < 2 or not (p.shape == a.shape == b.shape):
-        raise ValueError("probs, q_a and q_b need the same length, at least 2")
-    if np.any(p < 0) or np.any(p > 1) or np.any(np.diff(p) <= 0):
-        raise ValueError("probs must be strictly increasing within [0, 1]")
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        raise ValueError("quantiles must be finite")
-    d0 = (a - b)[:-1]
-    d1 = (a - b)[1:]
-    h = np.diff(p)
-    same_sign = d0 * d1 >= 0
-    abs_sum = np.abs(d0) + np.abs(d1)
-    # Same sign: trapezoid. Opposite signs: two triangles meeting at the zero crossing.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        crossing = np.where(abs_sum > 0, (d0 * d0 + d1 * d1) / (2 * abs_sum), 0.0)
-    segment = np.where(same_sign, abs_sum / 2, crossing) * h
-    return float(np.sum(segment))
-
-
-def wasserstein_from_samples(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> float:
-    """Exact 1-Wasserstein distance between two samples of raw values.
-
-    Formula: ``W1 = integral |F_a(x) - F_b(x)| dx`` over the empirical CDFs (see `wasserstein_from_cdfs`,
-    here on the grid of all values). Equals ``scipy.stats.wasserstein_distance(a, b)``.
-
-    Args:
-        a: baseline values (finite).
-        b: current values (finite).
-
-    Returns:
-        W1 >= 0 in the data's unit.
-
-    Raises:
-        ValueError: a sample is empty or holds NaN/inf.
-
-    Example:
-        >>> wasserstein_from_samples([0, 1], [1, 2])
-        1.0
-    """
-    xa = np.sort(_finite_sample(a, "a"))
-    xb = np.sort(_finite_sample(b, "b"))
-    grid = np.unique(np.concatenate((xa, xb)))
-    cdf_a = np.searchsorted(xa, grid, side="right") / xa.size
-    cdf_b = np.searchsorted(xb, grid, side="right") / xb.size
-    return wasserstein_from_cdfs(grid, cdf_a, cdf_b)
 
 
 def normalized_wasserstein(distance: float, baseline_std: float) -> float:
@@ -958,47 +760,5 @@ def chi_squared(freq_a: Mapping[str, float], freq_b: Mapping[str, float]) -> Sta
         return StatTestResult(0.0, 1.0)
     observed = np.array([[a.get(k, 0.0) for k in keys], [b.get(k, 0.0) for k in keys]])
     expected = observed.sum(axis=1, keepdims=True) * observed.sum(axis=0, keepdims=True) / observed.sum()
-    statistic = float(np.sum((observed - expected) ** 2 / expected))
-    return StatTestResult(statistic, chi2_sf(statistic, len(keys) - 1))
-
-
-def chi_squared_goodness_of_fit(
-    freq_expected: Mapping[str, float], freq_observed: Mapping[str, float]
-) -> StatTestResult:
-    """Pearson's chi-squared goodness-of-fit test of current counts against baseline proportions.
-
-    The baseline is taken as the true distribution (no sampling noise in it):
-    ``E_v = N_observed * p_baseline(v)`` and ``X2 = sum_v (O_v - E_v)^2 / E_v`` over the values with
-    E_v > 0, df = (number of those values) - 1. A value observed but absent from the baseline has E_v = 0,
-    so the statistic is ``inf`` and the p-value 0. Equals ``scipy.stats.chisquare(O, E)``. Prefer
-    `chi_squared` (homogeneity) unless the baseline table is a reference distribution.
-
-    Args:
-        freq_expected: baseline value -> count (its proportions are used).
-        freq_observed: current value -> count.
-
-    Returns:
-        `StatTestResult` (X2, p-value); (0.0, 1.0) when the baseline has fewer than two values and the current
-        data has no value outside it.
-
-    Raises:
-        ValueError: a table has no counts, or a count is negative or not finite.
-
-    Example:
-        >>> chi_squared_goodness_of_fit({"a": 1, "b": 1}, {"a": 5, "b": 5})
-        StatTestResult(statistic=0.0, pvalue=1.0)
-    """
-    e = _check_table(freq_expected, "freq_expected")
-    o = _check_table(freq_observed, "freq_observed")
-    total_e, total_o = sum(e.values()), sum(o.values())
-    if total_e == 0 or total_o == 0:
-        raise ValueError("both tables need counts for the chi-squared goodness-of-fit test")
-    if any(count > 0 and e.get(k, 0.0) == 0 for k, count in o.items()):
-        return StatTestResult(math.inf, 0.0)
-    keys = [k for k in sorted(e) if e[k] > 0]
-    if len(keys) < 2:
-        return StatTestResult(0.0, 1.0)
-    observed = np.array([o.get(k, 0.0) for k in keys])
-    expected = np.array([e[k] for k in keys]) * (total_o / total_e)
     statistic = float(np.sum((observed - expected) ** 2 / expected))
     return StatTestResult(statistic, chi2_sf(statistic, len(keys) - 1))
