@@ -4,7 +4,7 @@
 docs/inference.md; the constants below are the knobs, and the ones a user may want to change are keyword
 arguments of `infer_schema` (and options of `datacheck infer`).
 
-The guiding test (design.md §6): a schema inferred on one random half of a real dataset accepts the other half
+The guiding test: a schema inferred on one random half of a real dataset accepts the other half
 with no error-level anomaly, while the corruptions a user expects to be caught are errors. So error-level
 bounds come from facts that a fresh sample keeps (sign, fractions, light tails, keys), with a tolerance
 for sampling noise, and the observed extremes are warning-level.
@@ -16,10 +16,23 @@ import math
 import re
 from collections.abc import Mapping
 
-from datacheck.schema import (ColumnSchema, DatasetConstraints, Domain, Drift, Environment, LengthBounds, Range,
-                              Schema, schema_type_of)
+from datacheck.schema import (
+    ColumnSchema,
+    DatasetConstraints,
+    Domain,
+    Drift,
+    Environment,
+    LengthBounds,
+    Range,
+    Schema,
+    schema_type_of,
+)
 from datacheck.statistics import ColumnStats, Statistics
 
+#: The drift methods `drift_threshold` sets, by canonical name (datacheck.drift_methods): TFDV's comparators,
+#: L-infinity on categories and Jensen-Shannon divergence on numbers, so an inferred schema reads like TFDV's.
+CATEGORICAL_DRIFT = "linf"
+NUMERIC_DRIFT = "jsd"
 #: A string column becomes categorical with at most this many distinct values...
 MAX_DOMAIN_SIZE = 100
 #: ...and at most this share of distinct values among its non-null values (each value seen ~10 times on average).
@@ -79,7 +92,7 @@ def infer_schema(
             null beyond the observed share, before that is an error.
         infer_unique: mark candidate keys (no nulls, all values distinct) as unique.
         drift_threshold: when set, every numeric, categorical and boolean column gets a drift check with this
-            threshold (l_infinity for categories, jensen_shannon for numbers).
+            threshold (linf for categories, jsd for numbers).
         environments, default_environment: copied into the schema (for example {"serving":
             Environment(excluded=("label",))}).
 
@@ -119,7 +132,7 @@ class _Rules:
         if ctype in ("integer", "float"):
             return self.numeric(col, base)
         if ctype == "boolean":
-            return self.with_drift(base, "l_infinity")
+            return self.with_drift(base, CATEGORICAL_DRIFT)
         if ctype in ("string", "categorical"):
             return self.text(col, base)
         if ctype == "duration":
@@ -164,12 +177,12 @@ class _Rules:
             return base
         if base.type == "integer" and self.is_hidden_boolean(col):
             return self.with_drift(_replace(base, type="boolean", stored_as="integer",
-                                            domain=Domain(("0", "1"), 1.0)), "l_infinity")
+                                            domain=Domain(("0", "1"), 1.0)), CATEGORICAL_DRIFT)
         if self.is_candidate_key(col):
             base = self.as_key(col, base)
         lo, hi = float(num.min), float(num.max)
-        hard_min = 0 if lo >= 0 and num.negative_count == 0 else None
-        hard_max = 0 if hi <= 0 and lo < 0 else None
+        hard_min: float | None = 0 if lo >= 0 and num.negative_count == 0 else None
+        hard_max: float | None = 0 if hi <= 0 and lo < 0 else None
         is_fraction = (base.type == "float" and not num.integral and lo >= 0 and hi <= 1
                        and col.count >= MIN_VALUES_FOR_RULES)
         if is_fraction:
@@ -193,7 +206,7 @@ class _Rules:
         rng = Range(min=_number(hard_min, as_int, upward=False), max=_number(hard_max, as_int, upward=True),
                     warn_min=_number(lo, as_int, upward=False), warn_max=_number(hi, as_int, upward=True),
                     min_mass=_floor(1 - self.tolerance(col.count), 3))
-        return self.with_drift(_replace(base, range=rng), "jensen_shannon")
+        return self.with_drift(_replace(base, range=rng), NUMERIC_DRIFT)
 
     def is_hidden_boolean(self, col: ColumnStats) -> bool:
         """An integer column whose only values are 0 and 1, both seen."""
@@ -207,6 +220,8 @@ class _Rules:
     def is_light_tailed(self, col: ColumnStats) -> bool:
         """The extremes lie close to the 1% and 99% quantiles, so the next sample's extremes will too."""
         num = col.numeric
+        if num is None:
+            return False
         q01, q99 = num.quantile(0.01), num.quantile(0.99)
         if q01 is None or q99 is None or num.min is None or num.max is None:
             return False
@@ -229,7 +244,8 @@ class _Rules:
         if physical_type(col) not in ("integer", "string"):
             return False  # continuous floats are all distinct by chance; categoricals and booleans never are
         num = col.numeric
-        if num is not None and num.min is not None and _looks_like_epoch(num.min, num.max, num.integral):
+        if (num is not None and num.min is not None and num.max is not None
+                and _looks_like_epoch(num.min, num.max, num.integral)):
             return False  # timestamps are distinct by chance in small samples, and collide in large ones
         if col.distinct.exact:
             return col.distinct.count == col.count
@@ -266,16 +282,16 @@ class _Rules:
             if literals is not None and col.count >= MIN_VALUES_FOR_RULES:
                 return self.with_drift(_replace(base, type="boolean", stored_as="string",
                                                 domain=Domain(tuple(literals), self.domain_mass(col))),
-                                       "l_infinity")
+                                       CATEGORICAL_DRIFT)
             hidden = hidden_temporal(values, col)
             if hidden is not None:
                 ctype, fmt = hidden
                 return _replace(base, type=ctype, stored_as="string", format=fmt)
-        if exact and self.is_categorical(col):
+        if exact and table is not None and self.is_categorical(col):
             domain = Domain(tuple(sorted(table.as_mapping())), self.domain_mass(col))
-            return self.with_drift(_replace(base, type="categorical", domain=domain), "l_infinity")
+            return self.with_drift(_replace(base, type="categorical", domain=domain), CATEGORICAL_DRIFT)
         if base.type == "categorical":
-            return self.with_drift(base, "l_infinity")
+            return self.with_drift(base, CATEGORICAL_DRIFT)
         # Free text, identifiers, codes.
         if self.is_candidate_key(col):
             base = self.as_key(col, base)

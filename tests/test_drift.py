@@ -15,6 +15,7 @@ import pytest
 
 from datacheck.drift import (
     LARGE_SAMPLE,
+    METHOD_ALIASES,
     METHODS,
     ColumnDrift,
     DriftReport,
@@ -26,8 +27,8 @@ from datacheck.errors import UsageError
 from datacheck.jsonschemas import schema_errors
 from datacheck.output import to_json
 from datacheck.profile import profile
+from datacheck.schema import ColumnSchema, DatasetConstraints, Drift, Environment, Schema
 from datacheck.sketches import kll_from_text
-from datacheck.schema import ColumnSchema, Drift, Environment, Schema
 from datacheck.statistics import ColumnStats, Distinct, Frequencies, Histogram, NumericStats, Statistics, ValueCount
 
 scipy_stats = pytest.importorskip("scipy.stats")
@@ -87,7 +88,7 @@ def assert_json_ok(report: DriftReport) -> dict:
     return data
 
 
-# --------------------------------------------------------------------------------------------- TFDV metrics through drift
+# ---------------------------------------------------------------------------------- TFDV metrics through drift
 
 
 def test_linf_tfdv_tie_rule_through_drift():
@@ -270,7 +271,62 @@ def test_method_precedence_and_aliases():
     assert canonical_method("l_infinity") == "linf" and canonical_method("chi_squared") == "chi2"
 
 
-# --------------------------------------------------------------------------------------------- columns on one side, env, severity
+def test_schema_file_with_long_method_names_still_loads(tmp_path):
+    # Schema files written before infer used the short names say l_infinity, normalized_absolute_difference and
+    # jensen_shannon: they resolve to the canonical methods. Shares 0.6/0.4 -> 0.4/0.6 (100 values a side):
+    # L-inf = 0.2; NAD = |60 - 40| / 200 = 0.1; JSD from scipy.
+    base = stats_of(categorical("a", {"x": 60, "y": 40}), categorical("b", {"x": 60, "y": 40}),
+                    categorical("c", {"x": 60, "y": 40}))
+    cur = stats_of(categorical("a", {"x": 40, "y": 60}), categorical("b", {"x": 40, "y": 60}),
+                   categorical("c", {"x": 40, "y": 60}))
+    path = tmp_path / "schema.json"
+    path.write_text(Schema(columns=(ColumnSchema("a", "string", drift=Drift("l_infinity", 0.3)),
+                                    ColumnSchema("b", "string", drift=Drift("normalized_absolute_difference", 0.05)),
+                                    ColumnSchema("c", "string", drift=Drift("jensen_shannon", 0.1)))).dumps())
+    report = drift(base, cur, schema=path)
+    assert [(c.method, c.threshold) for c in report.columns] == [("linf", 0.3), ("normalized_abs_diff", 0.05),
+                                                                  ("jsd", 0.1)]
+    assert report.column("a").value == pytest.approx(0.2, abs=1e-12) and not report.column("a").drifted
+    assert report.column("b").value == pytest.approx(0.1, abs=1e-12) and report.column("b").drifted
+    jsd = scipy_distance.jensenshannon([0.6, 0.4], [0.4, 0.6], base=2) ** 2
+    assert report.column("c").value == pytest.approx(jsd, abs=1e-12)
+
+
+def test_registry_methods_fit_the_columns_they_read():
+    # Which methods measure a numeric column and which a string column, written out by hand.
+    rng = np.random.default_rng(4)
+    frame = pl.DataFrame({"x": rng.normal(size=400), "s": rng.choice(["a", "b", "c"], 400)})
+    stats = profile(frame)
+    numeric_fits = {"jsd", "psi", "ks", "wasserstein"}
+    string_fits = {"linf", "jsd", "normalized_abs_diff", "psi", "chi2"}
+    assert set(METHODS) == numeric_fits | string_fits
+    for name in METHODS:
+        for column, fits in (("x", numeric_fits), ("s", string_fits)):
+            if name in fits:
+                col = compare(stats, stats, method={column: name}).column(column)
+                assert (col.status, col.method, col.drifted) == ("compared", name, False)
+            else:
+                with pytest.raises(UsageError, match=f"method {name} .* does not fit column '{column}'"):
+                    compare(stats, stats, method={column: name})
+    assert {name for name, entry in METHODS.items() if entry.is_test} == {"ks", "chi2"}
+
+
+def test_docs_method_table_matches_the_registry():
+    # docs/drift.md lists every method with its aliases, test or distance, and default threshold.
+    rows = {}
+    for line in (REPO / "docs" / "drift.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].startswith("`") and cells[4][:1] in "0123456789p":
+            rows[cells[0].strip("`")] = ([a.strip().strip("`") for a in cells[1].split(",")], cells[3], cells[4])
+    assert list(rows) == list(METHODS)
+    for name, (aliases, kind, threshold) in rows.items():
+        assert sorted(aliases) == sorted(a for a, n in METHOD_ALIASES.items() if n == name)
+        assert all(canonical_method(alias.upper().replace("_", "-")) == name for alias in aliases)
+        assert kind.startswith("test") == METHODS[name].is_test
+        assert float(threshold.removeprefix("p < ")) == METHODS[name].threshold
+
+
+# ----------------------------------------------------------------------------- columns on one side, env, severity
 
 
 def test_columns_on_one_side_are_reported():
@@ -308,8 +364,7 @@ def test_schema_severity_warning_and_off():
 
 
 def test_row_count_change_against_schema_limit():
-    schema = Schema(columns=(), dataset=__import__("datacheck.schema", fromlist=["DatasetConstraints"]).DatasetConstraints(
-        max_row_count_change=0.5))
+    schema = Schema(columns=(), dataset=DatasetConstraints(max_row_count_change=0.5))
     report = drift(normal_frame(1000, 1), normal_frame(400, 2), schema=schema)
     assert report.row_count_change == pytest.approx(-0.6)
     assert report.row_count_drifted and not report.passed
@@ -324,7 +379,8 @@ def test_constant_baseline_that_moves_has_no_infinite_value():
 
 
 def test_empty_side_is_not_measured_and_says_why():
-    report = drift(pl.DataFrame({"v": [1.0, 2.0] * 100}), pl.DataFrame({"v": pl.Series([None] * 200, dtype=pl.Float64)}))
+    report = drift(pl.DataFrame({"v": [1.0, 2.0] * 100}),
+                   pl.DataFrame({"v": pl.Series([None] * 200, dtype=pl.Float64)}))
     col = report.column("v")
     assert col.value is None and not col.drifted and "no finite values" in col.note
 
@@ -403,7 +459,8 @@ def test_random_halves_of_real_data_show_no_drift(name):
     for seed in range(3):
         a, b = _halves(frame, seed)
         report = drift(a, b)
-        assert report.passed, (name, seed, [(c.column, c.method, c.value, c.pvalue) for c in report.columns if c.drifted])
+        drifted = [(c.column, c.method, c.value, c.pvalue) for c in report.columns if c.drifted]
+        assert report.passed, (name, seed, drifted)
         assert report.compared_count >= 4
         assert_json_ok(report)
 

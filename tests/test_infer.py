@@ -11,9 +11,18 @@ from hypothesis import strategies as st
 from datacheck.infer import infer_schema
 from datacheck.jsonschemas import schema_errors
 from datacheck.schema import ColumnSchema, Domain, Drift, Environment, LengthBounds, Range, Schema
-from datacheck.statistics import (QUANTILE_PROBABILITIES, ColumnStats, Distinct, Frequencies, LengthStats,
-                                  NumericStats, Quantile, Statistics, TemporalRange, ValueCount)
-
+from datacheck.statistics import (
+    QUANTILE_PROBABILITIES,
+    ColumnStats,
+    Distinct,
+    Frequencies,
+    LengthStats,
+    NumericStats,
+    Quantile,
+    Statistics,
+    TemporalRange,
+    ValueCount,
+)
 
 # -- builders ------------------------------------------------------------------------------------------------
 
@@ -24,9 +33,10 @@ def numeric(name, *, dtype="Float64", count=1000, nulls=0, lo=0.0, hi=10.0, mean
     std = (hi - lo) / math.sqrt(12) if std is None else std
     qs = quantiles or {q: lo + q * (hi - lo) for q in QUANTILE_PROBABILITIES}
     is_int = dtype.startswith(("Int", "UInt"))
+    negatives = (count if lo < 0 else 0) if negative is None else negative
     return ColumnStats(
         name=name, dtype=dtype, kind="numeric", count=count, null_count=nulls,
-        numeric=NumericStats(nan_count=nan, inf_count=inf, negative_count=(count if lo < 0 else 0) if negative is None else negative,
+        numeric=NumericStats(nan_count=nan, inf_count=inf, negative_count=negatives,
                              integral=is_int if integral is None else integral, min=lo, max=hi, mean=mean, std=std,
                              quantiles=tuple(Quantile(q, v) for q, v in sorted(qs.items()))),
         distinct=distinct, frequencies=freqs)
@@ -265,8 +275,8 @@ def test_drift_threshold_and_environments():
     stats = Statistics(1000, (numeric("x"), text("c", {"a": 600, "b": 400}), text("label", {"yes": 500, "no": 500})))
     schema = infer_schema(stats, drift_threshold=0.1, environments={"serving": Environment(excluded=("label",))},
                           default_environment="serving")
-    assert [c.drift for c in schema.columns] == [Drift("jensen_shannon", 0.1), Drift("l_infinity", 0.1),
-                                                 Drift("l_infinity", 0.1)]
+    # The canonical short names, the same vocabulary drift reports use.
+    assert [c.drift for c in schema.columns] == [Drift("jsd", 0.1), Drift("linf", 0.1), Drift("linf", 0.1)]
     assert schema.expected_columns() == ["x", "c"]
     assert infer_schema(stats).columns[0].drift is None
 
@@ -296,7 +306,8 @@ def numeric_columns(draw, name):
         qs = [min(max(q, lo), hi) for q in qs]
     return numeric(name, dtype=dtype, count=count, nulls=draw(st.integers(0, 500)), lo=lo, hi=hi,
                    mean=(lo + hi) / 2, std=draw(st.floats(0, 1e9)), quantiles=dict(zip(QUANTILE_PROBABILITIES, qs)),
-                   nan=draw(st.integers(0, 3)), distinct=Distinct(draw(st.integers(0, max(count, 1))), draw(st.booleans())))
+                   nan=draw(st.integers(0, 3)),
+                   distinct=Distinct(draw(st.integers(0, max(count, 1))), draw(st.booleans())))
 
 
 @st.composite
