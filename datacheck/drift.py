@@ -10,7 +10,7 @@ Default method per column (docs/drift.md gives the reasons and the measurements 
 effective sample size ``n_b * n_c / (n_b + n_c)`` of the non-null (numeric: finite) values on both sides:
 
 ============================================  =========================  ====================================
-column                                        en < LARGE_SAMPLE (2000)   en >= LARGE_SAMPLE
+column                                        en < LARGE_SAMPLE (1000)   en >= LARGE_SAMPLE
 ============================================  =========================  ====================================
 numeric (with a quantile sketch)              ks, p-value < 0.01         wasserstein / baseline std > 0.1
 string, categorical, boolean (freq. table),   chi2, p-value < 0.01       linf > 0.05

@@ -309,6 +309,9 @@ def test_registry_methods_fit_the_columns_they_read():
                 with pytest.raises(UsageError, match=f"method {name} .* does not fit column '{column}'"):
                     compare(stats, stats, method={column: name})
     assert {name for name, entry in METHODS.items() if entry.is_test} == {"ks", "chi2"}
+    assert METHODS["ks"].kinds == {"numeric", "temporal"}
+    assert METHODS["chi2"].kinds == {"string", "categorical", "boolean"}
+    assert METHODS["psi"].kinds == {"numeric", "temporal", "string", "categorical", "boolean"}
 
 
 def test_docs_method_table_matches_the_registry():
