@@ -37,8 +37,8 @@ UNSEEN = "zz_never_seen_category"
 MAX_CATEGORIES = 50
 CATEGORY_SHARE = 0.1
 _ID_NAME = re.compile(r"(^|[_\s.])(id|key|idx|index|code|no)$|^(id|index|row|rownames|unnamed: 0)$", re.IGNORECASE)
-#: camelCase ids: AirportID, customerId.
-_ID_SUFFIX = re.compile(r"[a-z](ID|Id)$")
+#: camelCase and capitalised ids: AirportID, customerId, PID (but not VALID).
+_ID_SUFFIX = re.compile(r"([a-z]|^[A-Z])(ID|Id)$")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def profile_columns(frame: pl.DataFrame) -> dict[str, Profile]:
 
 def is_identifier(p: Profile) -> bool:
     """An integer column whose values are all distinct and dense (max - min + 1 <= 1.5 x values: row numbers,
-    consecutive ids), or whose name says it is an id (id, key, code, no, index as a word; camelCase ...ID)."""
+    consecutive ids), or whose name says it is an id (id, key, code, no, index as a word; ...ID, ...Id)."""
     if _ID_NAME.search(p.name) or _ID_SUFFIX.search(p.name):
         return True
     if not p.integer or p.distinct != p.values or p.minimum is None or p.maximum is None:

@@ -8,7 +8,8 @@ For each dataset, with the corpus seed:
 4. false drift: `drift(A, B)` with the defaults; every drifted column is a false drift;
 5. corruptions (see `corruptions`): each is planted in a copy of B, in one column drawn among those it applies
    to, and B is validated again: caught when an error-level finding names that column (the dataset-level
-   `empty` corruption: any error-level finding). Value corruptions are also compared with `drift(A, B')`.
+   `empty` corruption: any error-level finding). Value corruptions are also planted in every other column
+   they apply to, in the same copy, for a per-column figure, and compared with `drift(A, B')`.
 
 Only `datacheck.profile`, `infer_schema`, `validate` and `drift` are called. Any exception they raise is
 recorded as a crash of that step; the steps that need its result are then not counted.
@@ -29,8 +30,11 @@ import datacheck
 from .corruptions import APPLIES, CORRUPTIONS, DATASET_LEVEL, corrupt, profile_columns
 from .loader import CorpusDataset, rng_for
 
-#: Corruptions whose column is also checked with `drift` (the others remove the column or the rows).
-DRIFT_CHECKED = ("nulls_40", "times_1000", "negate", "unseen_10", "upper")
+#: Corruptions of values: planted in every column they apply to at once (besides the column drawn for the
+#: per-dataset figure, in the same copy), and also checked with `drift`. Validation and drift judge each
+#: column on its own, so one run gives every column's outcome. Dropping and renaming stay one column at a
+#: time: removing every column would leave no frame to validate.
+EVERY_COLUMN = ("nulls_40", "times_1000", "negate", "to_text", "unseen_10", "upper")
 
 
 @dataclass(frozen=True)
@@ -63,14 +67,16 @@ class DriftEntry:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One corruption planted in one dataset: the column, whether an error named it, the codes that did
-    (any severity, "code:severity"), and whether `drift` flagged the column (None: not checked)."""
+    """One corruption planted in one column of one dataset: the column, whether an error named it, the codes
+    that did (any severity, "code:severity"), whether `drift` flagged the column (None: not checked), and
+    whether it is the column drawn for the per-dataset figure."""
 
     corruption: str
     column: str | None
     caught: bool
     codes: tuple[str, ...]
     drift_flagged: bool | None = None
+    drawn: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,31 +124,41 @@ class _Run:
         return stats, self.call(f"infer_schema {step}", datacheck.infer_schema, stats)
 
 
-def _outcome(run: _Run, kind: str, profiles: dict[str, Any], half_a: Any, half_b: pl.DataFrame,
-             schema: Any) -> Outcome | None:
+def _outcomes(run: _Run, kind: str, profiles: dict[str, Any], half_a: Any, half_b: pl.DataFrame,
+              schema: Any) -> list[Outcome]:
+    """The outcomes of one corruption: for the column drawn, and (value corruptions) for every other column
+    it applies to, all planted in one copy of the half (validation and drift judge each column on its own)."""
     name = run.dataset.name
     if kind in DATASET_LEVEL:
-        column = None
+        columns: list[str | None] = [None]
     else:
         eligible = sorted(c for c, p in profiles.items() if APPLIES[kind](p))
         if not eligible:
-            return None
-        column = eligible[int(rng_for("column", name, kind).integers(len(eligible)))]
-    bad = corrupt(half_b, kind, column or "", rng_for("rows", name, kind))
+            return []
+        drawn = eligible[int(rng_for("column", name, kind).integers(len(eligible)))]
+        columns = [drawn] + ([c for c in eligible if c != drawn] if kind in EVERY_COLUMN else [])
+    bad = half_b
+    for column in columns:
+        bad = corrupt(bad, kind, column or "", rng_for("rows", name, kind, column))
     report = run.call(f"validate {kind}", datacheck.validate, bad, schema)
     if report is None:
-        return Outcome(kind, column, False, ("crash",))
-    named = tuple(f"{f.code}:{f.severity}" for f in report.findings if column is None or f.column == column)
-    if column is None:
-        caught = bool(report.errors)
-    else:
-        caught = any(f.severity == "error" and f.column == column for f in report.findings)
-    flagged = None
-    if kind in DRIFT_CHECKED and half_a is not None:
+        return [Outcome(kind, columns[0], False, ("crash",))]
+    moved = None
+    if kind in EVERY_COLUMN and half_a is not None:
         moved = run.call(f"drift {kind}", datacheck.drift, half_a, bad)
-        entry = moved.column(column) if moved is not None else None
-        flagged = bool(entry is not None and entry.drifted)
-    return Outcome(kind, column, caught, named, flagged)
+    out = []
+    for i, column in enumerate(columns):
+        named = tuple(f"{f.code}:{f.severity}" for f in report.findings if column is None or f.column == column)
+        if column is None:
+            caught = bool(report.errors)
+        else:
+            caught = any(f.severity == "error" and f.column == column for f in report.findings)
+        flagged = None
+        if moved is not None:
+            entry = moved.column(column)
+            flagged = bool(entry is not None and entry.drifted)
+        out.append(Outcome(kind, column, caught, named, flagged, drawn=i == 0))
+    return out
 
 
 def run_dataset(dataset: CorpusDataset) -> DatasetResult:
@@ -167,9 +183,7 @@ def run_dataset(dataset: CorpusDataset) -> DatasetResult:
         clean_errors = _errors(report) if report is not None else None
         profiles = profile_columns(frame)
         for kind in CORRUPTIONS:
-            outcome = _outcome(run, kind, profiles, stats_a, half_b, schema)
-            if outcome is not None:
-                outcomes.append(outcome)
+            outcomes.extend(_outcomes(run, kind, profiles, stats_a, half_b, schema))
     if stats_a is not None:
         moved = run.call("drift halves", datacheck.drift, stats_a, half_b)
         drift_entries = _drift_entries(moved) if moved is not None else None
