@@ -17,11 +17,20 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# tests/ first, so that `corpus` is the package tests/corpus/ and not this script.
-sys.path[:0] = [str(REPO_ROOT / "tests"), str(REPO_ROOT)]
+# The repository root, so that `tests.corpus` (tests/ is a namespace package) and this checkout's datacheck
+# are imported.
+sys.path.insert(0, str(REPO_ROOT))
 
-from corpus import MAX_ROWS, SEED, catch_target, figures, format_figures, load_corpus, run_corpus  # noqa: E402
-from corpus.summary import MAX_FALSE_ALARM_SHARE, MAX_FALSE_DRIFT_RATE  # noqa: E402
+from tests.corpus import (  # noqa: E402
+    MAX_ROWS,
+    SEED,
+    catch_target,
+    figures,
+    format_figures,
+    load_corpus,
+    run_corpus,
+)
+from tests.corpus.summary import MAX_FALSE_ALARM_SHARE, MAX_FALSE_DRIFT_RATE  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,7 +54,7 @@ def _choice(rng: np.random.Generator, labels: list[str], shares: np.ndarray, n: 
 
 
 def _with_nulls(rng: np.random.Generator, values: np.ndarray, share: float) -> pl.Series:
-    return pl.Series(values).set(pl.Series(rng.random(values.size) < share), None)  # type: ignore[arg-type]
+    return pl.Series(values).set(pl.Series(rng.random(values.size) < share), None)
 
 
 def _zipf(k: int) -> np.ndarray:

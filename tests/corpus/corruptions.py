@@ -81,7 +81,7 @@ def profile_columns(frame: pl.DataFrame) -> dict[str, Profile]:
             finite = finite.filter(finite.is_finite())
             if finite.len():
                 facts = {"zeros": int((finite == 0).sum()), "positives": int((finite > 0).sum()),
-                         "minimum": float(finite.min()), "maximum": float(finite.max())}  # type: ignore[arg-type]
+                         "minimum": float(finite.min()), "maximum": float(finite.max())}
         elif dtype == pl.String:
             values = column.drop_nulls()
             domain = values.unique().implode()

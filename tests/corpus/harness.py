@@ -136,7 +136,7 @@ def _outcomes(run: _Run, kind: str, profiles: dict[str, Any], half_a: Any, half_
         if not eligible:
             return []
         drawn = eligible[int(rng_for("column", name, kind).integers(len(eligible)))]
-        columns = [drawn] + ([c for c in eligible if c != drawn] if kind in EVERY_COLUMN else [])
+        columns = [drawn, *(c for c in eligible if c != drawn and kind in EVERY_COLUMN)]
     bad = half_b
     for column in columns:
         bad = corrupt(bad, kind, column or "", rng_for("rows", name, kind, column))
