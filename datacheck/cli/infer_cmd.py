@@ -9,9 +9,9 @@ import typer
 
 from datacheck.cli.common import (DataArg, DelimiterOpt, EncodingOpt, InputFormatOpt, NoHeaderOpt, NullValuesOpt,
                                   OutputOpt, app, emit, err_console, read_options, reporting_errors)
-from datacheck.cli.schema_cmd import schema_table
 from datacheck.errors import UsageError
 from datacheck.infer import MAX_DOMAIN_FRACTION, MAX_DOMAIN_SIZE, MIN_TOLERANCE, infer_schema
+from datacheck.render.schema import schema_table
 from datacheck.schema import Environment, Schema
 
 MaxDomainOpt = Annotated[int, typer.Option("--max-domain-size", min=1, help="A string column with more distinct values is free text, not categorical.")]

@@ -57,3 +57,14 @@ def md_escape(text: str) -> str:
     for ch in "|*_`[]<>#":
         text = text.replace(ch, "\\" + ch)
     return text.replace("\r", " ").replace("\n", " ")
+
+
+def escape_data(text: str) -> str:
+    """Escape a GitHub workflow command's message: % -> %25, CR -> %0D, LF -> %0A (GitHub's rules)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a GitHub workflow command's property value (file=, title=): as `escape_data`, plus : -> %3A and
+    , -> %2C."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from datacheck.drift import ColumnDrift, DriftReport
 from datacheck.output import to_json
-from datacheck.render.common import SPARK_BARS, md_escape, number, percent
+from datacheck.render.common import SPARK_BARS, escape_data, escape_property, md_escape, number, percent
 
 STATUS_LABELS = {
     "compared": "",
@@ -185,16 +185,6 @@ def drift_junit(report: DriftReport) -> str:
 # ------------------------------------------------------------------------------------------- github
 
 
-def escape_data(text: str) -> str:
-    """Escape a workflow command's message: % -> %25, CR -> %0D, LF -> %0A (GitHub's rules)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a workflow command's property value: as `escape_data`, plus : -> %3A and , -> %2C."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def drift_github(report: DriftReport) -> str:
     """GitHub Actions workflow commands: ::error for drifted columns, ::warning for warnings, ::notice summary."""
     lines = []
@@ -213,5 +203,4 @@ def drift_github(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["drift_table", "drift_json", "drift_markdown", "drift_junit", "drift_github", "escape_data",
-           "escape_property", "paired_sparklines"]
+__all__ = ["drift_table", "drift_json", "drift_markdown", "drift_junit", "drift_github", "paired_sparklines"]

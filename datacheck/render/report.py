@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from datacheck.output import to_json
-from datacheck.render.common import md_escape, number, percent
+from datacheck.render.common import escape_data, escape_property, md_escape, number, percent
 from datacheck.validate import CATALOGUE, Example, Finding, Report
 
 _RANK = {"error": 2, "warning": 1}
@@ -202,16 +202,6 @@ def _finding_text(finding: Finding) -> str:
 # ------------------------------------------------------------------------------------------------ github
 
 
-def escape_data(text: str) -> str:
-    """GitHub workflow-command escaping of a message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """GitHub workflow-command escaping of a property value (file=, title=)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def report_github(report: Report, file: str | None = None) -> str:
     """`::error`/`::warning` workflow commands, one per finding, then a plain summary line.
 
@@ -229,7 +219,7 @@ def report_github(report: Report, file: str | None = None) -> str:
             body += "\nexamples: " + ", ".join(example_text(e) for e in finding.examples)
         body += "\nfix: " + finding.fix
         lines.append(f"::{finding.severity} {','.join(props)}::{escape_data(body)}")
-    lines.append(("datacheck: " if report.findings else "datacheck: ") + headline(report))
+    lines.append("datacheck: " + headline(report))
     return "\n".join(lines) + "\n"
 
 
@@ -251,4 +241,4 @@ def render_report(report: Report, fmt: str, *, fail_on: str = "error", width: in
 
 
 __all__ = ["report_table", "report_json", "report_markdown", "report_junit", "report_github", "render_report",
-           "escape_data", "escape_property", "headline", "grouped", "example_text"]
+           "headline", "grouped", "example_text"]
