@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from datacheck.cli.common import EXIT_OK, app, err_console, out_console, reporting_errors
-from datacheck.render.schema import schema_table
+from datacheck.cli.common import EXIT_OK, app, err_console, reporting_errors, write_result
+from datacheck.render.registry import SCHEMA, RenderContext
 from datacheck.schema import Schema
 
 schema_app = typer.Typer(name="schema", help="Check or show a schema file.", no_args_is_help=True,
@@ -43,4 +43,4 @@ def show(file: SchemaFileArg) -> None:
     """
     with reporting_errors():
         schema = Schema.load(file)
-    out_console.print(schema_table(schema, title=str(file)))
+    write_result(SCHEMA, schema, "table", None, RenderContext(title=str(file)))

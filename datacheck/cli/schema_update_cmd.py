@@ -8,23 +8,23 @@ from typing import Annotated
 
 import typer
 
-from datacheck.cli.common import (EXIT_OK, DataArg, DelimiterOpt, EncodingOpt, InputFormatOpt, NoHeaderOpt, NullValuesOpt,
-                                  OutputOpt, emit, err_console, read_options, reporting_errors)
+from datacheck.cli.common import EXIT_OK, err_console, reporting_errors, write_result
+from datacheck.cli.options import DataArg, OutputOpt, read_options
 from datacheck.cli.schema_cmd import schema_app
+from datacheck.render.registry import SCHEMA
+from datacheck.sources import ReadOptions
 
 SchemaPathArg = Annotated[Path, typer.Argument(help="The schema file to relax.", show_default=False)]
 
 
 @schema_app.command("update")
+@read_options
 def update(
     schema: SchemaPathArg,
     data: DataArg,
     output: OutputOpt = None,
-    input_format: InputFormatOpt = None,
-    delimiter: DelimiterOpt = None,
-    encoding: EncodingOpt = "utf8",
-    null_value: NullValuesOpt = None,
-    no_header: NoHeaderOpt = False,
+    *,
+    read: ReadOptions,
 ) -> None:
     """Relax SCHEMA just enough to accept DATA (new domain values, wider ranges, more nulls, new columns, ...),
     as TFDV's update_schema does, and print what changed as a unified diff on stderr.
@@ -44,13 +44,12 @@ def update(
 
     with reporting_errors():
         old = Schema.load(schema)
-        options = read_options(input_format, delimiter, encoding, null_value, no_header)
-        stats = profile(list(data), options)
+        stats = profile(list(data), read)
     new, changes = update_schema(old, stats)
     old_text, new_text = old.dumps(), new.dumps()
     diff = "".join(difflib.unified_diff(old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                                         fromfile=str(schema), tofile=str(output) if output else "(updated)"))
-    emit(new_text, output)
+    write_result(SCHEMA, new, "json", output)
     if changes:
         err_console.print(f"{len(changes)} change{'s' if len(changes) != 1 else ''}:", highlight=False)
         for line in changes:

@@ -224,20 +224,16 @@ def report_github(report: Report, file: str | None = None) -> str:
 
 
 def render_report(report: Report, fmt: str, *, fail_on: str = "error", width: int = 120) -> str:
-    """The report as text in one of: table, json, markdown, junit, github."""
-    from datacheck.render.common import render_to_text
+    """The report as text in one of the formats the registry has for it: table, json, markdown, junit, github,
+    html (without statistics: the cards then show the findings only).
 
-    if fmt == "json":
-        return report_json(report)
-    if fmt == "markdown":
-        return report_markdown(report)
-    if fmt == "junit":
-        return report_junit(report, fail_on)
-    if fmt == "github":
-        return report_github(report)
-    if fmt == "table":
-        return render_to_text(report_table(report, width), width=width)
-    raise ValueError(f"unknown report format {fmt!r}")
+    Raises:
+        ValueError: an unknown format.
+    """
+    # Imported here: the registry imports this module when it writes a report.
+    from datacheck.render.registry import REPORT, RenderContext, render_text
+
+    return render_text(REPORT, report, fmt, RenderContext(width=width, fail_on=fail_on))
 
 
 __all__ = ["report_table", "report_json", "report_markdown", "report_junit", "report_github", "render_report",
