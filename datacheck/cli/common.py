@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
         previous = signal.signal(signal.SIGINT, _on_sigint)
     except ValueError:  # not the main thread: leave signals alone
         previous = None
-    sys.stdout = _StdoutReaderMayLeave(sys.stdout)  # type: ignore[assignment]
+    sys.stdout = _StdoutReaderMayLeave(sys.stdout)
     try:
         app(args=argv, prog_name="datacheck")
     except (Interrupted, KeyboardInterrupt):
@@ -200,7 +200,8 @@ def _print_version(value: bool) -> None:
     # An option callback: it runs while the options are parsed, before click asks for a command.
     if not value:
         return
-    from importlib.metadata import PackageNotFoundError, version as package_version
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
 
     try:
         out_console.print(f"datacheck {package_version('datacheck')}")

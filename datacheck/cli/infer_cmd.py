@@ -16,12 +16,22 @@ from datacheck.render.schema import schema_table
 from datacheck.schema import Environment, Schema
 from datacheck.sources import ReadOptions
 
-MaxDomainOpt = Annotated[int, typer.Option("--max-domain-size", min=1, help="A string column with more distinct values is free text, not categorical.")]
-DomainFractionOpt = Annotated[float, typer.Option("--max-domain-fraction", min=0.0, max=1.0, help="Nor is one whose distinct values exceed this share of its values.")]
-ToleranceOpt = Annotated[float, typer.Option("--min-tolerance", min=0.0, max=0.5, help="The least share of values that may be unseen, out of range or newly null before that is an error.")]
-NoUniqueOpt = Annotated[bool, typer.Option("--no-unique", help="Do not mark columns with all-distinct values as unique keys.")]
-DriftOpt = Annotated[float | None, typer.Option("--drift-threshold", min=0.0, help="Add a drift check with this threshold to every numeric, categorical and boolean column.")]
-ExcludeOpt = Annotated[list[str] | None, typer.Option("--exclude-in", metavar="ENV=COLUMN", help="Column COLUMN is not expected in environment ENV (repeatable), e.g. --exclude-in serving=tips.")]
+MaxDomainOpt = Annotated[int, typer.Option(
+    "--max-domain-size", min=1, help="A string column with more distinct values is free text, not categorical.")]
+DomainFractionOpt = Annotated[float, typer.Option(
+    "--max-domain-fraction", min=0.0, max=1.0,
+    help="Nor is one whose distinct values exceed this share of its values.")]
+ToleranceOpt = Annotated[float, typer.Option(
+    "--min-tolerance", min=0.0, max=0.5,
+    help="The least share of values that may be unseen, out of range or newly null before that is an error.")]
+NoUniqueOpt = Annotated[bool, typer.Option(
+    "--no-unique", help="Do not mark columns with all-distinct values as unique keys.")]
+DriftOpt = Annotated[float | None, typer.Option(
+    "--drift-threshold", min=0.0,
+    help="Add a drift check with this threshold to every numeric, categorical and boolean column.")]
+ExcludeOpt = Annotated[list[str] | None, typer.Option(
+    "--exclude-in", metavar="ENV=COLUMN",
+    help="Column COLUMN is not expected in environment ENV (repeatable), e.g. --exclude-in serving=tips.")]
 
 
 @app.command()
@@ -89,4 +99,5 @@ def summary_line(schema: Schema, output: object) -> str:
     text = ", ".join(f"{n} {t}" for t, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     keys = [c.name for c in schema.columns if c.unique]
     where = f"wrote {output}" if output is not None else "schema on stdout"
-    return f"Inferred {len(schema.columns)} columns ({text})" + (f"; keys: {', '.join(keys)}" if keys else "") + f" — {where}"
+    return (f"Inferred {len(schema.columns)} columns ({text})" + (f"; keys: {', '.join(keys)}" if keys else "")
+            + f" — {where}")

@@ -22,7 +22,9 @@ MergeFormatOpt = Annotated[str, typer.Option("--format", "-f", help="json (a sta
 def merge(stats_files: StatsFilesArg, output: OutputOpt = None, fmt: MergeFormatOpt = "json") -> None:
     """Merge saved statistics into the statistics of the union of their data, without reading the data again.
 
-    Counts, min/max, mean/std and frequency tables under 1,000 values merge exactly; quantiles, histograms, larger distinct counts and frequency tables merge within the error bounds the statistics carry (docs/scale.md).
+    Counts, min/max, mean/std and frequency tables under 1,000 values merge exactly; quantiles, histograms,
+    larger distinct counts and frequency tables merge within the error bounds the statistics carry
+    (docs/scale.md).
 
     The result is a statistics file like any other: infer, validate and drift accept it.
 
@@ -41,8 +43,9 @@ def merge(stats_files: StatsFilesArg, output: OutputOpt = None, fmt: MergeFormat
         merged = merge_statistics_files(stats_files)
     repeated = repeated_sources(merged)
     if repeated:
-        err_console.print(f"[yellow]Warning:[/yellow] {len(repeated)} source(s) appear in more than one input, so their rows are "
-                          f"counted twice unless the file changed in between: {', '.join(repeated[:5])}", soft_wrap=True)
+        err_console.print(f"[yellow]Warning:[/yellow] {len(repeated)} source(s) appear in more than one input, so "
+                          f"their rows are counted twice unless the file changed in between: "
+                          f"{', '.join(repeated[:5])}", soft_wrap=True)
     write_result(MERGE, merged, fmt, output)
     where = f"wrote {output}" if output is not None else "on stdout"
     err_console.print(f"Merged {len(stats_files)} statistics files: {merged.num_rows:,} rows from "

@@ -80,9 +80,9 @@ def format_choices(kind: Kind[Any]) -> Callable[[Command], Command]:
         def with_choices(param: inspect.Parameter) -> list[inspect.Parameter]:
             if param.name != "fmt":
                 return [param]
-            value_type, *metadata = get_args(param.annotation)
-            value_type = choices | None if type(None) in get_args(value_type) else choices
-            return [param.replace(annotation=Annotated[(value_type, *metadata)])]
+            value_type, option = get_args(param.annotation)
+            optional = type(None) in get_args(value_type)
+            return [param.replace(annotation=Annotated[choices | None if optional else choices, option])]
 
         _set_parameters(command, command, with_choices)
         return command

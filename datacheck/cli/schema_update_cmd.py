@@ -37,7 +37,7 @@ def update(
         datacheck schema update schema.json new_batch.csv -o schema.json
 
         datacheck schema update schema.json stats.json -o schema_new.json && git diff --no-index schema.json schema_new.json
-    """
+    """  # noqa: E501 (an example command that must stay on one line)
     from datacheck.profile import profile
     from datacheck.schema import Schema
     from datacheck.update import update_schema

@@ -47,8 +47,8 @@ def progress_bar(label: str, total_rows: int | None = None) -> Iterator[Progress
         return
     from rich.progress import (
         BarColumn,
-        ProgressColumn,
         Progress,
+        ProgressColumn,
         SpinnerColumn,
         TaskProgressColumn,
         TextColumn,

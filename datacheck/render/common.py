@@ -16,7 +16,8 @@ def sparkline(counts: Sequence[int]) -> str:
     top = max(counts, default=0)
     if top <= 0:
         return ""
-    return "".join(" " if c == 0 else SPARK_BARS[min(len(SPARK_BARS) - 1, int(c / top * (len(SPARK_BARS) - 1) + 0.5))] for c in counts)
+    steps = len(SPARK_BARS) - 1
+    return "".join(" " if c == 0 else SPARK_BARS[min(steps, int(c / top * steps + 0.5))] for c in counts)
 
 
 def number(value: float | int | None, digits: int = 4) -> str:

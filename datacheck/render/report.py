@@ -1,6 +1,6 @@
 """A validation Report -> a rich table, JSON, Markdown, JUnit XML or GitHub workflow commands.
 
-Renderers only format (style.md practice 9): every number shown is a field of the Report.
+Renderers only format: every number shown is a field of the Report.
 """
 
 from __future__ import annotations
@@ -105,8 +105,8 @@ def report_table(report: Report, width: int = 160) -> RenderableType:
                 detail.append("\ne.g. " + ", ".join(example_text(e) for e in finding.examples), style="dim")
             detail.append("\nfix: " + finding.fix, style="cyan")
             name = (column if column is not None else "(dataset)") if i == 0 else ""
-            table.add_row(Text(name, style="bold"), Text(SEVERITY_MARK[finding.severity], style=SEVERITY_STYLE[finding.severity]),
-                          finding.code, affected_text(finding), detail)
+            severity = Text(SEVERITY_MARK[finding.severity], style=SEVERITY_STYLE[finding.severity])
+            table.add_row(Text(name, style="bold"), severity, finding.code, affected_text(finding), detail)
     parts.append(table)
     return Group(*parts)
 
@@ -165,8 +165,8 @@ def report_junit(report: Report, fail_on: str = "error") -> str:
     cases = []
     failures = skipped = 0
     for check in report.checks:
-        case = ET.Element("testcase", {"name": f"{check.column if check.column is not None else '(dataset)'}: {check.check}",
-                                       "classname": f"datacheck.validate.{check.column if check.column is not None else '(dataset)'}",
+        column = check.column if check.column is not None else "(dataset)"
+        case = ET.Element("testcase", {"name": f"{column}: {check.check}", "classname": f"datacheck.validate.{column}",
                                        "time": "0"})
         found = by_check.get((check.column, check.check), [])
         failing = [f for f in found if _RANK[f.severity] >= threshold]
