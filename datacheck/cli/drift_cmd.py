@@ -12,6 +12,7 @@ from datacheck.cli.options import OutputOpt, format_choices, read_options
 from datacheck.cli.stats_cmd import progress_bar
 from datacheck.errors import UsageError
 from datacheck.render.registry import DRIFT, RenderContext
+from datacheck.schema import Schema
 from datacheck.sources import ReadOptions
 from datacheck.statistics import Statistics
 
@@ -100,11 +101,7 @@ def drift(
 
     with reporting_errors():
         methods, thresholds = _methods(method), _thresholds(threshold)
-        spec = None
-        if schema is not None:
-            from datacheck.schema import Schema
-
-            spec = Schema.load(schema)
+        spec = Schema.load(schema) if schema is not None else None
         base, cur = _profile_both(baseline, current, read)
         report = run_drift(base, cur, schema=spec, method=methods, threshold=thresholds, env=env)
     write_result(DRIFT, report, fmt, output, RenderContext(baseline=base, current=cur))
