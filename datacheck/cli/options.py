@@ -55,20 +55,17 @@ _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
 
 def read_options(command: Command) -> Command:
     """Give `command` the five read options in place of its `read: ReadOptions` parameter."""
-    names = [name for name, _, _ in _READ_OPTIONS]
 
     @functools.wraps(command)
     def with_read_options(**kwargs: Any) -> None:
-        given = {name: kwargs.pop(name) for name in names}
-        read = ReadOptions(input_format=given["input_format"], delimiter=given["delimiter"],
-                           encoding=given["encoding"], null_values=tuple(given["null_value"] or ()),
-                           has_header=not given["no_header"])
+        read = ReadOptions(input_format=kwargs.pop("input_format"), delimiter=kwargs.pop("delimiter"),
+                           encoding=kwargs.pop("encoding"), null_values=tuple(kwargs.pop("null_value") or ()),
+                           has_header=not kwargs.pop("no_header"))
         command(**kwargs, read=read)
 
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
               for name, annotation, default in _READ_OPTIONS]
-    _set_parameters(with_read_options, command,
-                    lambda param: shared if param.name == "read" else [param])
+    _set_parameters(with_read_options, command, "read", lambda _: shared)
     return with_read_options
 
 
@@ -78,28 +75,28 @@ def format_choices(kind: Kind[Any]) -> Callable[[Command], Command]:
 
     def decorate(command: Command) -> Command:
         def with_choices(param: inspect.Parameter) -> list[inspect.Parameter]:
-            if param.name != "fmt":
-                return [param]
             value_type, option = get_args(param.annotation)
             optional = type(None) in get_args(value_type)
             return [param.replace(annotation=Annotated[choices | None if optional else choices, option])]
 
-        _set_parameters(command, command, with_choices)
+        _set_parameters(command, command, "fmt", with_choices)
         return command
 
     return decorate
 
 
-def _set_parameters(target: Command, command: Command,
+def _set_parameters(target: Command, command: Command, name: str,
                     replace: Callable[[inspect.Parameter], list[inspect.Parameter]]) -> None:
-    """Give `target` the signature of `command` with each parameter replaced by `replace(parameter)`.
+    """Give `target` the signature of `command` with its parameter `name` replaced by `replace(parameter)`.
 
     Every parameter becomes keyword-only: typer passes them all by name, and a keyword-only parameter may
     go without a default between two that have one.
     """
     signature = inspect.signature(command, eval_str=True)
-    parameters = [new.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-                  for param in signature.parameters.values() for new in replace(param)]
+    if name not in signature.parameters:
+        raise TypeError(f"{command.__name__} has no parameter {name!r} to replace")
+    parameters = [new.replace(kind=inspect.Parameter.KEYWORD_ONLY) for param in signature.parameters.values()
+                  for new in (replace(param) if param.name == name else [param])]
     target.__dict__["__signature__"] = signature.replace(parameters=parameters)
 
 
