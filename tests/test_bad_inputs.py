@@ -51,7 +51,8 @@ DATA_VARIANTS: dict[str, Variant] = {
     "validate-o": lambda r, p, o: ["validate", p, "--schema", _good(r)[1], "-o", o],
     "drift-current": lambda r, p, o: ["drift", _good(r)[0], p, "--format", "json"],
     "drift-baseline-o": lambda r, p, o: ["drift", p, _good(r)[0], "-o", o],
-    "validate-baseline": lambda r, p, o: ["validate", _good(r)[0], "--schema", _good(r)[1], "--baseline", p, "--format", "json"],
+    "validate-baseline": lambda r, p, o: ["validate", _good(r)[0], "--schema", _good(r)[1], "--baseline", p,
+                                          "--format", "json"],
     "schema-update-o": lambda r, p, o: ["schema", "update", _good(r)[1], p, "-o", o],
 }
 SCHEMA_VARIANTS: dict[str, Variant] = {
@@ -66,7 +67,8 @@ STATS_VARIANTS: dict[str, Variant] = {
     "stats-json": lambda r, p, o: ["stats", p, "--format", "json"],
     "infer-o": lambda r, p, o: ["infer", p, "-o", o],
     "validate-json": lambda r, p, o: ["validate", p, "--schema", _good(r)[1], "--format", "json"],
-    "validate-baseline": lambda r, p, o: ["validate", _good(r)[0], "--schema", _good(r)[1], "--baseline", p, "--format", "json"],
+    "validate-baseline": lambda r, p, o: ["validate", _good(r)[0], "--schema", _good(r)[1], "--baseline", p,
+                                          "--format", "json"],
     "drift-baseline": lambda r, p, o: ["drift", p, _good(r)[2], "--format", "json"],
     "drift-current-o": lambda r, p, o: ["drift", _good(r)[2], p, "-o", o],
     "merge-o": lambda r, p, o: ["merge", _good(r)[2], p, "-o", o],
@@ -145,7 +147,8 @@ def unreadable_as_root(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
 def _run(argv: list[str]):
     result = runner.invoke(app, argv)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"{argv} raised {type(result.exception).__name__}: {result.exception}") from result.exception
+        raise AssertionError(f"{argv} raised {type(result.exception).__name__}: {result.exception}") \
+            from result.exception
     return result
 
 
@@ -295,7 +298,8 @@ def test_validate_keeps_its_exit_code_when_stdout_closes_early(root: Path) -> No
 
 
 def test_usage_errors_keep_exit_2_and_help_exit_0() -> None:
-    proc = subprocess.run([sys.executable, "-m", "datacheck", "stats", "--no-such-option"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "datacheck", "stats", "--no-such-option"], capture_output=True,
+                          text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "datacheck", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "stats" in proc.stdout

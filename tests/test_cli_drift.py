@@ -16,7 +16,8 @@ from datacheck.drift import ColumnDrift, DriftReport, drift
 from datacheck.jsonschemas import schema_errors
 from datacheck.output import to_json
 from datacheck.profile import profile
-from datacheck.render.drift import drift_github, escape_data, escape_property, paired_sparklines
+from datacheck.render.common import escape_data, escape_property
+from datacheck.render.drift import drift_github, paired_sparklines
 from datacheck.schema import ColumnSchema, Environment, Schema
 
 REPO = Path(__file__).resolve().parents[1]

@@ -95,7 +95,8 @@ def test_compressed_and_other_formats(tmp_path: Path) -> None:
 def test_csv_options(tmp_path: Path) -> None:
     path = tmp_path / "semi.txt"
     path.write_text("1;NA\n2;7\n", encoding="latin1")
-    result = run("stats", str(path), "--delimiter", ";", "--no-header", "--null-value", "NA", "--input-format", "csv", "--format", "json")
+    result = run("stats", str(path), "--delimiter", ";", "--no-header", "--null-value", "NA", "--input-format", "csv",
+                 "--format", "json")
     assert result.exit_code == 0, result.output
     columns = json.loads(result.stdout)["columns"]
     assert [c["name"] for c in columns] == ["column_0", "column_1"]
@@ -177,8 +178,8 @@ def test_the_entry_point_keeps_exit_codes_and_output_when_it_exits_at_once(tmp_p
 
 
 def test_python_dash_m_smoke() -> None:
-    proc = subprocess.run([sys.executable, "-m", "datacheck", "stats", str(SAMPLE / "loans_clean.csv"), "--format", "json"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run([sys.executable, "-m", "datacheck", "stats", str(SAMPLE / "loans_clean.csv"),
+                           "--format", "json"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["num_rows"] == 2000
     assert proc.stderr == ""

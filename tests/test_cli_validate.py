@@ -180,7 +180,8 @@ def test_help_documents_the_options(runner: CliRunner) -> None:
 
 def test_python_m_smoke(schema_file: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "datacheck", "validate", BROKEN, "--schema", str(schema_file),
-                           "--format", "github"], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+                           "--format", "github"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 1
     assert done.stdout.startswith("::error ")
 

@@ -29,13 +29,23 @@ from typer.testing import CliRunner
 
 import datacheck
 from datacheck.cli import app
+from datacheck.drift import ColumnDrift, DriftReport
 from datacheck.output import to_json
 from datacheck.profile import profile
-from datacheck.schema import Schema
 from datacheck.render.html import drift_html, embed_json, report_data, report_html, stats_html, validation_html
-from datacheck.drift import ColumnDrift, DriftReport
-from datacheck.statistics import (ColumnStats, Distinct, Histogram, LengthStats, NumericStats, Quantile, SourceInfo,
-                                  Statistics, TemporalRange, ValueCount)
+from datacheck.schema import Schema
+from datacheck.statistics import (
+    ColumnStats,
+    Distinct,
+    Histogram,
+    LengthStats,
+    NumericStats,
+    Quantile,
+    SourceInfo,
+    Statistics,
+    TemporalRange,
+    ValueCount,
+)
 from datacheck.validate import Example, Finding, Report, Summary
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
@@ -79,7 +89,8 @@ def hostile_frame() -> pl.DataFrame:
 
 
 def hostile_schema() -> Schema:
-    """A schema that the hostile frame breaks: unexpected (hostile) categories, values out of range, a missing column."""
+    """A schema that the hostile frame breaks: unexpected (hostile) categories, values out of range, a missing
+    column."""
     return Schema.from_dict({
         "format": "datacheck.schema", "version": 1,
         "columns": [
@@ -129,7 +140,8 @@ def golden_statistics(shift: float = 0.0) -> Statistics:
         ColumnStats("has_cosigner", "Boolean", "boolean", count=1000, null_count=0, distinct=Distinct(2, True),
                     top_values=(ValueCount("false", 800), ValueCount("true", 200))),
         ColumnStats("application_date", "Date", "temporal", count=1000, null_count=0,
-                    numeric=NumericStats(integral=True, min=days[0], max=days[-1], histogram=Histogram(days, (250, 260, 240, 250))),
+                    numeric=NumericStats(integral=True, min=days[0], max=days[-1],
+                                         histogram=Histogram(days, (250, 260, 240, 250))),
                     temporal=TemporalRange("2024-01-01", "2024-06-30", "days")),
         ColumnStats("submitted_at", "Datetime(time_unit='us', time_zone=None)", "temporal", count=998, null_count=2,
                     numeric=NumericStats(integral=True, min=micros[0], max=micros[-1],
@@ -145,10 +157,12 @@ def golden_report() -> Report:
                 expected={"max": 900}, count=1000,
                 fix="check that the batch is complete; if this size is legitimate set dataset.max_rows to 1000"),
         Finding("income", "out_of_range", "error", "'income': 3 values below min 2000", observed={"min": 1000.0},
-                expected={"min": 2000}, count=3, fraction=0.00316, examples=(Example(1000.0, row=7), Example(1500.0, row=42)),
+                expected={"min": 2000}, count=3, fraction=0.00316,
+                examples=(Example(1000.0, row=7), Example(1500.0, row=42)),
                 fix="fix the values; if they are legitimate set columns[income].range.min to 1000"),
         Finding("state", "unexpected_value", "warning", "'state': 1 value outside the domain: 'TX'", observed=["TX"],
-                count=190, fraction=0.19, examples=(Example("TX", count=190),), fix='add "TX" to columns[state].domain.values'),
+                count=190, fraction=0.19, examples=(Example("TX", count=190),),
+                fix='add "TX" to columns[state].domain.values'),
         Finding("zip", "missing_column", "error", "column 'zip' is missing",
                 fix="restore the column in the data; if it was dropped on purpose set columns[zip].required to false"),
     )
@@ -233,7 +247,8 @@ def test_validation_page_puts_columns_with_anomalies_first_and_shows_each_fix() 
 
 
 def test_validation_page_without_statistics_still_lists_findings() -> None:
-    report = datacheck.validate(str(SAMPLE / "loans_broken.csv"), datacheck.infer_schema(sample_stats("loans_train.csv")))
+    schema = datacheck.infer_schema(sample_stats("loans_train.csv"))
+    report = datacheck.validate(str(SAMPLE / "loans_broken.csv"), schema)
     data = embedded(validation_html(None, report))
     assert sum(len(c["findings"]) for c in data["columns"]) + len(data["dataset_findings"]) == len(report.findings)
 
@@ -332,8 +347,9 @@ class Browser:
             os.dup2(high_out, 4)
 
         self.process = subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-             "--disable-component-update", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--disable-background-networking", "--disable-component-update", "--no-first-run",
+             "--no-default-browser-check", "--disable-extensions",
              "--disable-sync", "--mute-audio", "--hide-scrollbars", f"--user-data-dir={profile_dir}",
              "--remote-debugging-pipe", "--window-size=1400,4000", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -487,7 +503,8 @@ def test_browser_renders_the_stats_report_with_charts_and_no_errors(browser: Bro
     data = check_page(browser, page)
     # Filtering and sorting work on the cards.
     shown = browser.evaluate("(() => { const q = document.getElementById('q'); q.value = 'income';"
-                             " q.dispatchEvent(new Event('input')); return document.getElementById('shown').textContent; })()")
+                             " q.dispatchEvent(new Event('input'));"
+                             " return document.getElementById('shown').textContent; })()")
     assert shown == f"1 of {len(data['columns'])} columns"
     first = browser.evaluate("(() => { const q = document.getElementById('q'); q.value = '';"
                              " q.dispatchEvent(new Event('input')); const s = document.getElementById('sort');"

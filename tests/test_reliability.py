@@ -288,7 +288,7 @@ def test_ctrl_c_that_a_library_turns_into_another_error_still_exits_130(
     # When Ctrl-C lands while polars parses a dtype argument, polars raises a TypeError instead (CI saw
     # "'<unprintable str object>' is not a Polars data type" and exit 1); a reader may turn it into an
     # InputError. After a Ctrl-C, either is the interruption.
-    from datacheck.cli import common, stats_cmd
+    from datacheck.cli import common
 
     def interrupted_inside_a_library(*args: object, **kwargs: object) -> None:
         try:
@@ -296,7 +296,7 @@ def test_ctrl_c_that_a_library_turns_into_another_error_still_exits_130(
         except common.Interrupted:
             raise converted_to("'<unprintable str object>' is not a Polars data type") from None
 
-    monkeypatch.setattr(stats_cmd, "profile", interrupted_inside_a_library)
+    monkeypatch.setattr("datacheck.distributed.profile_with_engine", interrupted_inside_a_library)
     monkeypatch.setattr(common, "_interrupted", False)
     monkeypatch.setattr(sys, "stdout", sys.stdout)  # main() wraps it; put it back afterwards
     previous = signal.getsignal(signal.SIGINT)

@@ -1,21 +1,20 @@
 """The command line: the only package that imports typer.
 
-Each command lives in its own module and has the same four steps (style.md practice 2):
-load inputs -> one core call -> render -> exit code. Shared plumbing (consoles, error handling, atomic
-output) is in `datacheck.cli.common`.
+Each command lives in its own module and has the same four steps: load inputs -> one core call -> render ->
+exit code. Shared plumbing (consoles, error handling, writing a result) is in `datacheck.cli.common`; the
+options several commands share are in `datacheck.cli.options`.
 """
 
 from __future__ import annotations
 
+import importlib
+
 from datacheck.cli.common import app, main, run
 
-# Importing a command module registers its command on `app`.
-from datacheck.cli import stats_cmd  # noqa: E402,F401
-from datacheck.cli import infer_cmd  # noqa: E402,F401
-from datacheck.cli import schema_cmd  # noqa: E402,F401
-from datacheck.cli import drift_cmd  # noqa: E402,F401
-from datacheck.cli import validate_cmd  # noqa: E402,F401
-from datacheck.cli import schema_update_cmd  # noqa: E402,F401
-from datacheck.cli import merge_cmd  # noqa: E402,F401
+# Importing a command module registers its command on `app`; `datacheck --help` lists the commands in the
+# order they were registered, which is the order of a typical session.
+for _module in ("stats_cmd", "infer_cmd", "schema_cmd", "drift_cmd", "validate_cmd", "schema_update_cmd",
+                "merge_cmd"):
+    importlib.import_module(f"datacheck.cli.{_module}")
 
 __all__ = ["app", "main", "run"]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional, TextIO
+from typing import Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,7 +17,9 @@ from rich.text import Text
 
 from datacheck import output
 from datacheck.errors import DatacheckError
-from datacheck.sources import ReadOptions
+from datacheck.render.registry import Kind, RenderContext, format_for, renderer
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="datacheck",
@@ -28,31 +30,12 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-#: Results go to stdout; diagnostics and progress to stderr (style.md practice 10).
+#: Results go to stdout; diagnostics and progress to stderr.
 # Piped output is not cut to 80 columns: a file or a CI log has room for the whole table.
 out_console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, highlight=False)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class Format(str, enum.Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    junit = "junit"
-    github = "github"
-    html = "html"
-
-
-# Options shared by several commands, defined once (style.md practice 9).
-DataArg = Annotated[list[str], typer.Argument(help="Data: files, directories, globs, or a saved statistics file.", show_default=False)]
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the result to FILE (atomically) instead of stdout.")]
-InputFormatOpt = Annotated[Optional[str], typer.Option("--input-format", help="Override the format guessed from the extension: csv, tsv, parquet, ndjson, json, ipc.")]
-DelimiterOpt = Annotated[Optional[str], typer.Option("--delimiter", help="CSV field separator (default: ',' for .csv, tab for .tsv).")]
-EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of CSV/JSON input: utf8, utf8-lossy, latin1, utf16, ...")]
-NullValuesOpt = Annotated[Optional[list[str]], typer.Option("--null-value", help="A CSV cell text that means missing (repeatable), e.g. --null-value NA --null-value '?'.")]
-NoHeaderOpt = Annotated[bool, typer.Option("--no-header", help="The CSV has no header row; columns are named column_0, column_1, ...")]
 
 
 def fail(exc: DatacheckError) -> typer.Exit:
@@ -73,8 +56,23 @@ def reporting_errors() -> Iterator[None]:
         raise fail(exc) from None
 
 
+def write_result(kind: Kind[T], result: T, fmt: str | None, output_path: Path | None,
+                 context: RenderContext | None = None) -> None:
+    """Write `result` in `fmt` to FILE (atomically) or to stdout: the one way every command writes its result.
+
+    Without `fmt`, the extension of FILE picks the format (.json, .md, .xml, .html), if the kind has it; a
+    table otherwise. A table on stdout is fitted to the terminal.
+    """
+    context = context or RenderContext()
+    chosen = renderer(kind, fmt or format_for(kind, output_path))
+    if output_path is None and chosen.rich is not None:
+        out_console.print(chosen.rich(result, replace(context, width=out_console.width)))
+        return
+    emit(chosen.text(result, context), output_path)
+
+
 def emit(text: str, output_path: Path | None) -> None:
-    """Send a rendered result to FILE (atomically) or to stdout."""
+    """Send text to FILE (atomically) or to stdout."""
     if output_path is not None:
         with reporting_errors():
             output.write_atomic(output_path, text)
@@ -147,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
         previous = signal.signal(signal.SIGINT, _on_sigint)
     except ValueError:  # not the main thread: leave signals alone
         previous = None
-    sys.stdout = _StdoutReaderMayLeave(sys.stdout)  # type: ignore[assignment]
+    sys.stdout = _StdoutReaderMayLeave(sys.stdout)
     try:
         app(args=argv, prog_name="datacheck")
     except (Interrupted, KeyboardInterrupt):
@@ -194,21 +192,16 @@ def _exit_interrupted(previous: Any) -> NoReturn:
     sys.exit(EXIT_INTERRUPTED)
 
 
-def read_options(input_format: str | None, delimiter: str | None, encoding: str,
-                 null_values: list[str] | None, no_header: bool) -> ReadOptions:
-    return ReadOptions(input_format=input_format, delimiter=delimiter, encoding=encoding,
-                       null_values=tuple(null_values or ()), has_header=not no_header)
-
-
-__all__ = ["app", "main", "run", "out_console", "err_console", "Format", "emit", "fail", "reporting_errors",
-           "EXIT_OK", "EXIT_FINDINGS", "EXIT_CANNOT_RUN", "Callable", "signal"]
+__all__ = ["app", "main", "run", "out_console", "err_console", "write_result", "emit", "fail", "reporting_errors",
+           "EXIT_OK", "EXIT_FINDINGS", "EXIT_CANNOT_RUN", "EXIT_INTERRUPTED"]
 
 
 def _print_version(value: bool) -> None:
     # An option callback: it runs while the options are parsed, before click asks for a command.
     if not value:
         return
-    from importlib.metadata import PackageNotFoundError, version as package_version
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
 
     try:
         out_console.print(f"datacheck {package_version('datacheck')}")

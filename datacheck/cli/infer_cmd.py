@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from datacheck.cli.common import (DataArg, DelimiterOpt, EncodingOpt, InputFormatOpt, NoHeaderOpt, NullValuesOpt,
-                                  OutputOpt, app, emit, err_console, read_options, reporting_errors)
-from datacheck.cli.schema_cmd import schema_table
+from datacheck.cli.common import app, err_console, reporting_errors, write_result
+from datacheck.cli.options import DataArg, OutputOpt, read_options
 from datacheck.errors import UsageError
 from datacheck.infer import MAX_DOMAIN_FRACTION, MAX_DOMAIN_SIZE, MIN_TOLERANCE, infer_schema
+from datacheck.render.registry import SCHEMA
+from datacheck.render.schema import schema_table
 from datacheck.schema import Environment, Schema
+from datacheck.sources import ReadOptions
 
-MaxDomainOpt = Annotated[int, typer.Option("--max-domain-size", min=1, help="A string column with more distinct values is free text, not categorical.")]
-DomainFractionOpt = Annotated[float, typer.Option("--max-domain-fraction", min=0.0, max=1.0, help="Nor is one whose distinct values exceed this share of its values.")]
-ToleranceOpt = Annotated[float, typer.Option("--min-tolerance", min=0.0, max=0.5, help="The least share of values that may be unseen, out of range or newly null before that is an error.")]
-NoUniqueOpt = Annotated[bool, typer.Option("--no-unique", help="Do not mark columns with all-distinct values as unique keys.")]
-DriftOpt = Annotated[Optional[float], typer.Option("--drift-threshold", min=0.0, help="Add a drift check with this threshold to every numeric, categorical and boolean column.")]
-ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude-in", metavar="ENV=COLUMN", help="Column COLUMN is not expected in environment ENV (repeatable), e.g. --exclude-in serving=tips.")]
+MaxDomainOpt = Annotated[int, typer.Option(
+    "--max-domain-size", min=1, help="A string column with more distinct values is free text, not categorical.")]
+DomainFractionOpt = Annotated[float, typer.Option(
+    "--max-domain-fraction", min=0.0, max=1.0,
+    help="Nor is one whose distinct values exceed this share of its values.")]
+ToleranceOpt = Annotated[float, typer.Option(
+    "--min-tolerance", min=0.0, max=0.5,
+    help="The least share of values that may be unseen, out of range or newly null before that is an error.")]
+NoUniqueOpt = Annotated[bool, typer.Option(
+    "--no-unique", help="Do not mark columns with all-distinct values as unique keys.")]
+DriftOpt = Annotated[float | None, typer.Option(
+    "--drift-threshold", min=0.0,
+    help="Add a drift check with this threshold to every numeric, categorical and boolean column.")]
+ExcludeOpt = Annotated[list[str] | None, typer.Option(
+    "--exclude-in", metavar="ENV=COLUMN",
+    help="Column COLUMN is not expected in environment ENV (repeatable), e.g. --exclude-in serving=tips.")]
 
 
 @app.command()
+@read_options
 def infer(
     data: DataArg,
     output: OutputOpt = None,
@@ -32,11 +45,8 @@ def infer(
     no_unique: NoUniqueOpt = False,
     drift_threshold: DriftOpt = None,
     exclude_in: ExcludeOpt = None,
-    input_format: InputFormatOpt = None,
-    delimiter: DelimiterOpt = None,
-    encoding: EncodingOpt = "utf8",
-    null_value: NullValuesOpt = None,
-    no_header: NoHeaderOpt = False,
+    *,
+    read: ReadOptions,
 ) -> None:
     """Infer a schema from DATA (files, directories, globs, or a saved statistics file).
 
@@ -56,12 +66,12 @@ def infer(
         from datacheck.profile import profile_sources
 
         environments = parse_excludes(exclude_in or [])
-        statistics = profile_sources(list(data), read_options(input_format, delimiter, encoding, null_value, no_header))
+        statistics = profile_sources(list(data), read)
         schema = infer_schema(statistics, max_domain_size=max_domain_size, max_domain_fraction=max_domain_fraction,
                               min_tolerance=min_tolerance, infer_unique=not no_unique,
                               drift_threshold=drift_threshold, environments=environments)
         check_excludes(schema, environments)
-    emit(schema.dumps(), output)
+    write_result(SCHEMA, schema, "json", output)
     err_console.print(schema_table(schema, title=summary_line(schema, output), compact=True))
 
 
@@ -89,4 +99,5 @@ def summary_line(schema: Schema, output: object) -> str:
     text = ", ".join(f"{n} {t}" for t, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     keys = [c.name for c in schema.columns if c.unique]
     where = f"wrote {output}" if output is not None else "schema on stdout"
-    return f"Inferred {len(schema.columns)} columns ({text})" + (f"; keys: {', '.join(keys)}" if keys else "") + f" — {where}"
+    return (f"Inferred {len(schema.columns)} columns ({text})" + (f"; keys: {', '.join(keys)}" if keys else "")
+            + f" — {where}")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from datacheck.cli.common import EXIT_OK, app, err_console, out_console, reporting_errors
-from datacheck.render.common import number, percent
-from datacheck.schema import ColumnSchema, Schema
+from datacheck.cli.common import EXIT_OK, app, err_console, reporting_errors, write_result
+from datacheck.render.registry import SCHEMA, RenderContext
+from datacheck.schema import Schema
 
 schema_app = typer.Typer(name="schema", help="Check or show a schema file.", no_args_is_help=True,
                          rich_markup_mode="rich")
@@ -44,106 +43,4 @@ def show(file: SchemaFileArg) -> None:
     """
     with reporting_errors():
         schema = Schema.load(file)
-    out_console.print(schema_table(schema, title=str(file)))
-
-
-def schema_table(schema: Schema, title: str | None = None, compact: bool = False) -> Table:
-    """A rich table of a schema: type, nulls, key, domain or range, lengths, pattern; dataset rules as caption.
-
-    `compact` (the summary `datacheck infer` prints) leaves out the "other" column and lists no domain values.
-    """
-    table = Table(title=title, title_justify="left", show_edge=False, header_style="bold")
-    table.add_column("column", no_wrap=True)
-    table.add_column("type")
-    table.add_column("nulls ≤ (warn)", no_wrap=True)
-    table.add_column("unique")
-    table.add_column("values", overflow="fold")
-    if not compact:
-        table.add_column("other", overflow="fold")
-    for col in schema.columns:
-        row = [col.name, column_type(col), null_text(col), "key" if col.unique else "", values_text(col, compact)]
-        table.add_row(*row if compact else [*row, other_text(col)])
-    table.caption = dataset_text(schema)
-    table.caption_justify = "left"
-    return table
-
-
-def column_type(col: ColumnSchema) -> str:
-    text = col.type
-    if col.stored_as:
-        text += f" (as {col.stored_as}" + (f" {col.format}" if col.format else "") + ")"
-    if not col.required:
-        text += ", optional"
-    return text
-
-
-def null_text(col: ColumnSchema) -> str:
-    if col.max_null_fraction is None:
-        return "any"
-    text = "never" if col.max_null_fraction == 0 else percent(col.max_null_fraction)
-    if col.warn_max_null_fraction is not None and col.warn_max_null_fraction != col.max_null_fraction:
-        text += f" ({percent(col.warn_max_null_fraction)})"
-    return text
-
-
-def _bound(value: Any) -> str:
-    if value is None:
-        return "…"
-    return value if isinstance(value, str) else number(value)
-
-
-def values_text(col: ColumnSchema, compact: bool = False) -> str:
-    if col.domain is not None and compact:
-        return f"{len(col.domain.values)} values, ≥ {percent(col.domain.min_mass)} in domain"
-    if col.domain is not None:
-        shown = ", ".join(col.domain.values[:8]) + (f", … ({len(col.domain.values)} values)"
-                                                     if len(col.domain.values) > 8 else "")
-        return f"{{{shown}}}, ≥ {percent(col.domain.min_mass)} in domain"
-    if col.range is not None:
-        r = col.range
-        parts = []
-        if (r.min, r.max) != (None, None):
-            parts.append(f"[{_bound(r.min)}, {_bound(r.max)}]")
-        if (r.warn_min, r.warn_max) != (None, None):
-            warn = f"warn outside [{_bound(r.warn_min)}, {_bound(r.warn_max)}]"
-            if r.min_mass is not None and not compact:
-                warn += f", ≥ {percent(r.min_mass)} inside"
-            parts.append(warn)
-        return "; ".join(parts)
-    return ""
-
-
-def other_text(col: ColumnSchema) -> str:
-    parts = []
-    if col.length is not None:
-        lb = col.length
-        if (lb.min, lb.max) != (None, None):
-            parts.append("length " + (f"{lb.min}" if lb.min == lb.max else f"{_bound(lb.min)}..{_bound(lb.max)}"))
-        if (lb.warn_min, lb.warn_max) != (None, None):
-            parts.append(f"warn length {_bound(lb.warn_min)}..{_bound(lb.warn_max)}")
-    if col.pattern:
-        parts.append(f"pattern {col.pattern}")
-    if col.type == "float" and (col.allow_nan or col.allow_inf):
-        parts.append("allows " + " and ".join(x for x, ok in (("NaN", col.allow_nan), ("inf", col.allow_inf)) if ok))
-    if col.drift is not None:
-        parts.append(f"drift {col.drift.method} > {number(col.drift.threshold)}")
-    parts.extend(f"{code}: {level}" for code, level in col.severity.items())
-    return "; ".join(parts)
-
-
-def dataset_text(schema: Schema) -> str:
-    d = schema.dataset
-    parts = [f"{len(schema.columns)} columns"]
-    if (d.min_rows, d.max_rows) != (None, None):
-        parts.append(f"rows {_bound(d.min_rows)}..{_bound(d.max_rows)}")
-    if d.max_row_count_change is not None:
-        parts.append(f"row count change ≤ {percent(d.max_row_count_change)}")
-    for name, env in schema.environments.items():
-        mark = " (default)" if name == schema.default_environment else ""
-        text = f"environment {name}{mark}"
-        if env.expected is not None:
-            text += f": expects {', '.join(env.expected)}"
-        if env.excluded:
-            text += f": without {', '.join(env.excluded)}"
-        parts.append(text)
-    return " · ".join(parts)
+    write_result(SCHEMA, schema, "table", None, RenderContext(title=str(file)))

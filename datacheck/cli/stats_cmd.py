@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import enum
-from contextlib import contextmanager
 from collections.abc import Iterator
-from typing import Annotated, Optional
+from contextlib import contextmanager
+from typing import Annotated
 
 import typer
 
-from datacheck.cli.common import (DataArg, DelimiterOpt, EncodingOpt, Format, InputFormatOpt, NoHeaderOpt, NullValuesOpt,
-                                  OutputOpt, app, emit, err_console, out_console, read_options, reporting_errors)
-from datacheck.profile import ProgressCallback, profile
-from datacheck.sources import Dataset, resolve
-from datacheck.render.common import render_to_text
-from datacheck.render.stats import stats_json, stats_markdown, stats_table
+from datacheck.cli.common import app, err_console, reporting_errors, write_result
+from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_options
+from datacheck.profile import ProgressCallback
+from datacheck.render.registry import STATS
+from datacheck.sources import Dataset, ReadOptions, resolve
+
 
 class Engine(str, enum.Enum):
     local = "local"
@@ -23,10 +23,19 @@ class Engine(str, enum.Enum):
     dask = "dask"
 
 
-EngineOpt = Annotated[Engine, typer.Option("--engine", help="local: one scan per file, in order. threads or processes: files and Parquet row groups in parallel on this machine. dask: on a Dask cluster (pip install 'datacheck[dask]'); see docs/scale.md.")]
-SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask). Without it, a local cluster runs for this command.")]
-WorkersOpt = Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes or threads for --engine processes|threads (default: the CPU count), or of the local Dask cluster (default 2).")]
-StatsFormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json, markdown or html. With -o FILE the default follows the extension (.json, .md, .html).")]
+EngineOpt = Annotated[Engine, typer.Option(
+    "--engine", help="local: one scan per file, in order. threads or processes: files and Parquet row groups in "
+                     "parallel on this machine. dask: on a Dask cluster (pip install 'datacheck[dask]'); see "
+                     "docs/scale.md.")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", metavar="ADDRESS", help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine "
+                                           "dask). Without it, a local cluster runs for this command.")]
+WorkersOpt = Annotated[int | None, typer.Option(
+    "--workers", min=1, help="Processes or threads for --engine processes|threads (default: the CPU count), or of "
+                             "the local Dask cluster (default 2).")]
+StatsFormatOpt = Annotated[str | None, typer.Option(
+    "--format", "-f", help="table, json, markdown or html. With -o FILE the default follows the extension (.json, "
+                           ".md, .html).")]
 
 
 @contextmanager
@@ -36,9 +45,18 @@ def progress_bar(label: str, total_rows: int | None = None) -> Iterator[Progress
     if not err_console.is_terminal:
         yield None
         return
-    from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
+    columns: tuple[ProgressColumn, ...]
     if total_rows:
         columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
                    TextColumn("{task.completed:,} of {task.total:,} rows"), TimeRemainingColumn())
@@ -50,16 +68,22 @@ def progress_bar(label: str, total_rows: int | None = None) -> Iterator[Progress
         yield lambda rows: bar.advance(task, rows)
 
 
+def known_rows(data: list[str], read: ReadOptions) -> int | None:
+    """The rows of DATA when the files record them (Parquet), for a progress bar with the time left; only
+    asked on a terminal, where the progress shows."""
+    resolved = resolve(data, read)
+    return resolved.known_rows() if isinstance(resolved, Dataset) else None
+
+
 @app.command()
+@format_choices(STATS)
+@read_options
 def stats(
     data: DataArg,
     output: OutputOpt = None,
-    fmt: StatsFormatOpt = None,  # type: ignore[assignment]
-    input_format: InputFormatOpt = None,
-    delimiter: DelimiterOpt = None,
-    encoding: EncodingOpt = "utf8",
-    null_value: NullValuesOpt = None,
-    no_header: NoHeaderOpt = False,
+    fmt: StatsFormatOpt = None,
+    *,
+    read: ReadOptions,
     engine: EngineOpt = Engine.local,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
@@ -79,33 +103,14 @@ def stats(
 
         datacheck stats 'lake/2024/*.parquet' --engine processes -o stats.json
     """
-    if fmt is None:
-        by_suffix = {".json": Format.json, ".md": Format.markdown, ".html": Format.html}
-        fmt = by_suffix.get(output.suffix.lower(), Format.table) if output is not None else Format.table
+    # Imported here: datacheck.distributed brings in multiprocessing, which no other command needs at start-up.
+    from datacheck.distributed import profile_with_engine
+
     with reporting_errors():
-        options = read_options(input_format, delimiter, encoding, null_value, no_header)
+        # Only a local scan knows its rows beforehand; the other engines report finished partitions.
         local = engine == Engine.local and scheduler is None and workers is None
-        resolved = resolve(data, options) if local else None
-        total_rows = resolved.known_rows() if isinstance(resolved, Dataset) and err_console.is_terminal else None
+        total_rows = known_rows(data, read) if local and err_console.is_terminal else None
         with progress_bar("Profiling", total_rows) as progress:
-            if local:
-                statistics = profile(resolved, progress=progress)
-            else:
-                from datacheck.distributed import profile_with_engine
-
-                statistics = profile_with_engine(data, options, engine=engine.value, scheduler=scheduler, workers=workers,
-                                                 progress=progress)
-    if fmt == Format.json:
-        emit(stats_json(statistics), output)
-    elif fmt == Format.markdown:
-        emit(stats_markdown(statistics), output)
-    elif fmt == Format.html:
-        from datacheck.render.html import stats_html
-
-        emit(stats_html(statistics), output)
-    elif fmt == Format.table and output is None:
-        out_console.print(stats_table(statistics, out_console.width))
-    elif fmt == Format.table:
-        emit(render_to_text(stats_table(statistics)), output)
-    else:
-        raise typer.BadParameter(f"stats cannot write {fmt.value}; use table, json, markdown or html", param_hint="--format")
+            statistics = profile_with_engine(data, read, engine=engine.value, scheduler=scheduler, workers=workers,
+                                             progress=progress)
+    write_result(STATS, statistics, fmt, output)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from datacheck.cli.common import (EXIT_CANNOT_RUN, DataArg, DelimiterOpt, EncodingOpt, Format, InputFormatOpt, NoHeaderOpt,
-                                  NullValuesOpt, OutputOpt, app, emit, err_console, out_console, read_options,
-                                  reporting_errors)
+from datacheck.cli.common import EXIT_CANNOT_RUN, app, err_console, reporting_errors, write_result
+from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_options
 from datacheck.cli.stats_cmd import Engine, EngineOpt, SchedulerOpt, WorkersOpt, progress_bar
-
-
-#: validate writes every format of the shared enum.
-ReportFormat = Format
+from datacheck.render.registry import REPORT, RenderContext
+from datacheck.sources import ReadOptions
 
 
 class FailOn(str, enum.Enum):
@@ -23,18 +20,24 @@ class FailOn(str, enum.Enum):
     warning = "warning"
 
 
-SchemaOpt = Annotated[Path, typer.Option("--schema", "-s", help="The schema file to validate against (from `datacheck infer`).", show_default=False)]
-BaselineOpt = Annotated[Optional[list[str]], typer.Option("--baseline", "-b", help="Earlier data or a saved statistics file: checks the row-count change and drift against it (repeatable for several files).")]
-EnvOpt = Annotated[Optional[str], typer.Option("--env", "-e", help="The schema environment of DATA (e.g. serving): columns it excludes may be absent.")]
-ReportFormatOpt = Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="table, json, markdown, junit, github or html. With -o FILE the default follows the extension (.json, .md, .xml, .html).")]
+SchemaOpt = Annotated[Path, typer.Option(
+    "--schema", "-s", help="The schema file to validate against (from `datacheck infer`).", show_default=False)]
+BaselineOpt = Annotated[list[str] | None, typer.Option(
+    "--baseline", "-b", help="Earlier data or a saved statistics file: checks the row-count change and drift "
+                             "against it (repeatable for several files).")]
+EnvOpt = Annotated[str | None, typer.Option(
+    "--env", "-e", help="The schema environment of DATA (e.g. serving): columns it excludes may be absent.")]
+ReportFormatOpt = Annotated[str | None, typer.Option(
+    "--format", "-f", help="table, json, markdown, junit, github or html. With -o FILE the default follows the "
+                           "extension (.json, .md, .xml, .html).")]
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")]
-MaxExamplesOpt = Annotated[int, typer.Option("--max-examples", min=0, help="The most example values (with row numbers) per finding.")]
-
-_BY_SUFFIX = {".json": ReportFormat.json, ".md": ReportFormat.markdown, ".xml": ReportFormat.junit,
-              ".html": ReportFormat.html}
+MaxExamplesOpt = Annotated[int, typer.Option(
+    "--max-examples", min=0, help="The most example values (with row numbers) per finding.")]
 
 
 @app.command()
+@format_choices(REPORT)
+@read_options
 def validate(
     data: DataArg,
     schema: SchemaOpt,
@@ -44,11 +47,8 @@ def validate(
     fail_on: FailOnOpt = FailOn.error,
     max_examples: MaxExamplesOpt = 5,
     output: OutputOpt = None,
-    input_format: InputFormatOpt = None,
-    delimiter: DelimiterOpt = None,
-    encoding: EncodingOpt = "utf8",
-    null_value: NullValuesOpt = None,
-    no_header: NoHeaderOpt = False,
+    *,
+    read: ReadOptions,
     engine: EngineOpt = Engine.local,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
@@ -79,29 +79,17 @@ def validate(
 
         datacheck validate 'lake/2024/*.parquet' -s schema.json --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from datacheck.render.report import render_report
-    from datacheck.render.report import report_table
     from datacheck.schema import Schema
     from datacheck.validate import validate_with_statistics
 
-    if fmt is None:
-        fmt = _BY_SUFFIX.get(output.suffix.lower(), ReportFormat.table) if output is not None else ReportFormat.table
     with reporting_errors():
         spec = Schema.load(schema)
-        options = read_options(input_format, delimiter, encoding, null_value, no_header)
         with progress_bar("Validating") as progress:
-            report, statistics = validate_with_statistics(list(data), spec, env=env, baseline=list(baseline) if baseline else None,
-                                    max_examples=max_examples, options=options, progress=progress,
-                                    schema_path=str(schema), engine=engine.value, scheduler=scheduler,
-                                    workers=workers)
-    if fmt == ReportFormat.html:
-        from datacheck.render.html import validation_html
-
-        emit(validation_html(statistics, report), output)
-    elif fmt == ReportFormat.table and output is None:
-        out_console.print(report_table(report, out_console.width))
-    else:
-        emit(render_report(report, fmt.value, fail_on=fail_on.value), output)
+            report, statistics = validate_with_statistics(
+                list(data), spec, env=env, baseline=list(baseline) if baseline else None, max_examples=max_examples,
+                options=read, progress=progress, schema_path=str(schema), engine=engine.value, scheduler=scheduler,
+                workers=workers)
+    write_result(REPORT, report, fmt, output, RenderContext(fail_on=fail_on.value, statistics=statistics))
     if output is not None:
         err_console.print(f"{output}: {'passed' if report.passed else 'failed'}, {report.summary.errors} errors, "
                           f"{report.summary.warnings} warnings", highlight=False, soft_wrap=True)

@@ -16,7 +16,8 @@ def sparkline(counts: Sequence[int]) -> str:
     top = max(counts, default=0)
     if top <= 0:
         return ""
-    return "".join(" " if c == 0 else SPARK_BARS[min(len(SPARK_BARS) - 1, int(c / top * (len(SPARK_BARS) - 1) + 0.5))] for c in counts)
+    steps = len(SPARK_BARS) - 1
+    return "".join(" " if c == 0 else SPARK_BARS[min(steps, int(c / top * steps + 0.5))] for c in counts)
 
 
 def number(value: float | int | None, digits: int = 4) -> str:
@@ -57,3 +58,14 @@ def md_escape(text: str) -> str:
     for ch in "|*_`[]<>#":
         text = text.replace(ch, "\\" + ch)
     return text.replace("\r", " ").replace("\n", " ")
+
+
+def escape_data(text: str) -> str:
+    """Escape a GitHub workflow command's message: % -> %25, CR -> %0D, LF -> %0A (GitHub's rules)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a GitHub workflow command's property value (file=, title=): as `escape_data`, plus : -> %3A and
+    , -> %2C."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape as xml_escape, quoteattr
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 from rich import box
 from rich.console import Group
@@ -12,7 +13,7 @@ from rich.text import Text
 
 from datacheck.drift import ColumnDrift, DriftReport
 from datacheck.output import to_json
-from datacheck.render.common import SPARK_BARS, md_escape, number, percent
+from datacheck.render.common import SPARK_BARS, escape_data, escape_property, md_escape, number, percent
 
 STATUS_LABELS = {
     "compared": "",
@@ -34,8 +35,8 @@ def paired_sparklines(before: Sequence[float], after: Sequence[float]) -> tuple[
         return "", ""
 
     def line(shares: Sequence[float]) -> str:
-        return "".join(" " if s <= 0 else SPARK_BARS[min(len(SPARK_BARS) - 1, int(s / top * (len(SPARK_BARS) - 1) + 0.5))]
-                       for s in shares)
+        steps = len(SPARK_BARS) - 1
+        return "".join(" " if s <= 0 else SPARK_BARS[min(steps, int(s / top * steps + 0.5))] for s in shares)
 
     return line(before), line(after)
 
@@ -71,8 +72,9 @@ def _p(p: float) -> str:
 
 def _change(col: ColumnDrift) -> str:
     parts = []
-    if col.largest_change is not None and col.largest_change_baseline is not None and col.largest_change_current is not None:
-        parts.append(f"{col.largest_change}: {percent(col.largest_change_baseline)} → {percent(col.largest_change_current)}")
+    before, after = col.largest_change_baseline, col.largest_change_current
+    if col.largest_change is not None and before is not None and after is not None:
+        parts.append(f"{col.largest_change}: {percent(before)} → {percent(after)}")
     if col.new_values:
         shown = ", ".join(col.new_values[:3]) + (" …" if len(col.new_values) > 3 else "")
         parts.append(f"new: {shown}")
@@ -82,8 +84,8 @@ def _change(col: ColumnDrift) -> str:
 def _summary_line(report: DriftReport) -> str:
     change = "–" if report.row_count_change is None else f"{report.row_count_change:+.1%}"
     env = f" (environment {report.environment})" if report.environment else ""
-    rows = (f"rows {number(report.row_count_baseline)} → {number(report.row_count_current)} ({change}"
-            + (f", limit ±{percent(report.row_count_threshold)}" if report.row_count_threshold is not None else "") + ")")
+    limit = f", limit ±{percent(report.row_count_threshold)}" if report.row_count_threshold is not None else ""
+    rows = f"rows {number(report.row_count_baseline)} → {number(report.row_count_current)} ({change}{limit})"
     verdict_text = "no drift" if report.passed else "DRIFT"
     return (f"{verdict_text}{env}: {report.drifted_count} of {report.compared_count} compared columns drifted "
             f"({percent(report.drifted_share)}); {rows}" + ("; ROW COUNT DRIFTED" if report.row_count_drifted else ""))
@@ -128,7 +130,8 @@ def drift_json(report: DriftReport) -> str:
 
 def drift_markdown(report: DriftReport) -> str:
     """A Markdown summary and one table row per column (for $GITHUB_STEP_SUMMARY or a PR comment)."""
-    lines = [f"### datacheck drift: {'passed' if report.passed else 'drift found'}", "", md_escape(_summary_line(report)), "",
+    lines = [f"### datacheck drift: {'passed' if report.passed else 'drift found'}", "",
+             md_escape(_summary_line(report)), "",
              "| column | method | value | threshold | result | largest change / note |",
              "|---|---|---:|---:|---|---|"]
     for col in report.columns:
@@ -178,21 +181,12 @@ def drift_junit(report: DriftReport) -> str:
     total = len(cases)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<testsuites name="datacheck drift" tests="{total}" failures="{failures}" skipped="{skipped}">\n'
-            f'  <testsuite name="datacheck.drift" tests="{total}" failures="{failures}" errors="0" skipped="{skipped}">\n'
+            f'  <testsuite name="datacheck.drift" tests="{total}" failures="{failures}" errors="0" '
+            f'skipped="{skipped}">\n'
             + "\n".join(cases) + "\n  </testsuite>\n</testsuites>\n")
 
 
 # ------------------------------------------------------------------------------------------- github
-
-
-def escape_data(text: str) -> str:
-    """Escape a workflow command's message: % -> %25, CR -> %0D, LF -> %0A (GitHub's rules)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a workflow command's property value: as `escape_data`, plus : -> %3A and , -> %2C."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def drift_github(report: DriftReport) -> str:
@@ -213,5 +207,4 @@ def drift_github(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["drift_table", "drift_json", "drift_markdown", "drift_junit", "drift_github", "escape_data",
-           "escape_property", "paired_sparklines"]
+__all__ = ["drift_table", "drift_json", "drift_markdown", "drift_junit", "drift_github", "paired_sparklines"]

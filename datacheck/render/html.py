@@ -1,6 +1,6 @@
 """Statistics, a validation Report and a DriftReport -> one self-contained HTML page.
 
-The page is built in two layers, and neither computes a statistic (style.md practice 9):
+The page is built in two layers, and neither computes a statistic:
 
 1. `report_data` turns the finished objects into a *view model*: a JSON-ready dict that holds, for the
    overview and for every column card, the figures to show, the chart series, the findings with their fixes
@@ -132,7 +132,8 @@ def embed_json(data: Any) -> str:
         '{"v":"\\\\u003c/script\\\\u003e\\\\u003c!--"}'
     """
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
         text = text.replace(raw, escaped)
     return text
 
@@ -204,7 +205,8 @@ def _overview(stats: Statistics | None, report: Report | None, drift: DriftRepor
               baseline: Statistics | None) -> dict[str, Any]:
     overview: dict[str, Any] = {
         "rows": stats.num_rows if stats is not None else (report.summary.rows if report is not None else None),
-        "columns": len(stats.columns) if stats is not None else (report.summary.columns if report is not None else None),
+        "columns": (len(stats.columns) if stats is not None
+                    else (report.summary.columns if report is not None else None)),
         # The one sum on the page: the columns' null counts added up.
         "missing_cells": sum(c.null_count for c in stats.columns) if stats is not None else None,
         "sources": [_cut(s.path, MAX_VALUE) for s in stats.sources] if stats is not None else [],
@@ -229,7 +231,8 @@ def _overview(stats: Statistics | None, report: Report | None, drift: DriftRepor
 
 
 def _card(order: int, name: str, col: ColumnStats | None, base: ColumnStats | None, entry: ColumnDrift | None,
-          findings: Sequence[dict[str, Any]], stats: Statistics | None, baseline_stats: Statistics | None) -> dict[str, Any]:
+          findings: Sequence[dict[str, Any]], stats: Statistics | None,
+          baseline_stats: Statistics | None) -> dict[str, Any]:
     shown = col or base
     drift_data = _drift(entry, col, base) if entry is not None else None
     rank = max([_SEVERITY_RANK.get(f["severity"], 0) for f in findings] +
@@ -242,7 +245,8 @@ def _card(order: int, name: str, col: ColumnStats | None, base: ColumnStats | No
         status = "present"
     chart = _overlay_chart(entry, col, base) if entry is not None else None
     if chart is None and shown is not None:
-        chart = _distribution_chart(shown, "count" if baseline_stats is None else "current" if col is not None else "baseline")
+        side = "count" if baseline_stats is None else "current" if col is not None else "baseline"
+        chart = _distribution_chart(shown, side)
     return {
         "id": "",
         "order": order,
@@ -289,7 +293,8 @@ def _figures(col: ColumnStats | None, base: ColumnStats | None, with_baseline: b
                 or (col and col.numeric and col.numeric.inf_count)):
             specs.append(("±inf", "num", lambda c: c.numeric and c.numeric.inf_count))
     if ref.distinct is not None:
-        specs.append(("distinct", "approx", lambda c: c.distinct and {"value": c.distinct.count, "exact": c.distinct.exact}))
+        specs.append(("distinct", "approx",
+                      lambda c: c.distinct and {"value": c.distinct.count, "exact": c.distinct.exact}))
     if ref.lengths is not None:
         specs += [("min length", "num", lambda c: c.lengths and c.lengths.min),
                   ("mean length", "num", lambda c: c.lengths and c.lengths.mean),
@@ -326,7 +331,8 @@ def _distribution_chart(col: ColumnStats, side: str) -> dict[str, Any] | None:
         return {
             "type": "histogram",
             "labels": edges[:-1],
-            "tips": [f"{edges[i]} to {edges[i + 1]}" + (" (inclusive)" if i == last else "") for i in range(len(hist.counts))],
+            "tips": [f"{edges[i]} to {edges[i + 1]}" + (" (inclusive)" if i == last else "")
+                     for i in range(len(hist.counts))],
             "series": [{"name": side, "values": list(hist.counts)}],
             "unit": "count",
             "caption": f"Histogram: {len(hist.counts)} equal-width buckets, {edges[0]} to {edges[-1]}",
@@ -445,8 +451,9 @@ def _finding(finding: Finding, with_files: bool) -> dict[str, Any]:
         "fraction": _num(finding.fraction),
         "observed": _brief(finding.observed),
         "expected": _brief(finding.expected),
-        "examples": [{"value": _brief(e.value), "row": e.row, "file": _cut(e.file, MAX_VALUE) if e.file and with_files else None,
-                      "count": e.count} for e in finding.examples[:MAX_EXAMPLES]],
+        "examples": [{"value": _brief(e.value), "row": e.row,
+                      "file": _cut(e.file, MAX_VALUE) if e.file and with_files else None, "count": e.count}
+                     for e in finding.examples[:MAX_EXAMPLES]],
     }
 
 

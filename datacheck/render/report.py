@@ -1,6 +1,6 @@
 """A validation Report -> a rich table, JSON, Markdown, JUnit XML or GitHub workflow commands.
 
-Renderers only format (style.md practice 9): every number shown is a field of the Report.
+Renderers only format: every number shown is a field of the Report.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from datacheck.output import to_json
-from datacheck.render.common import md_escape, number, percent
+from datacheck.render.common import escape_data, escape_property, md_escape, number, percent
 from datacheck.validate import CATALOGUE, Example, Finding, Report
 
 _RANK = {"error": 2, "warning": 1}
@@ -105,8 +105,8 @@ def report_table(report: Report, width: int = 160) -> RenderableType:
                 detail.append("\ne.g. " + ", ".join(example_text(e) for e in finding.examples), style="dim")
             detail.append("\nfix: " + finding.fix, style="cyan")
             name = (column if column is not None else "(dataset)") if i == 0 else ""
-            table.add_row(Text(name, style="bold"), Text(SEVERITY_MARK[finding.severity], style=SEVERITY_STYLE[finding.severity]),
-                          finding.code, affected_text(finding), detail)
+            severity = Text(SEVERITY_MARK[finding.severity], style=SEVERITY_STYLE[finding.severity])
+            table.add_row(Text(name, style="bold"), severity, finding.code, affected_text(finding), detail)
     parts.append(table)
     return Group(*parts)
 
@@ -165,8 +165,8 @@ def report_junit(report: Report, fail_on: str = "error") -> str:
     cases = []
     failures = skipped = 0
     for check in report.checks:
-        case = ET.Element("testcase", {"name": f"{check.column if check.column is not None else '(dataset)'}: {check.check}",
-                                       "classname": f"datacheck.validate.{check.column if check.column is not None else '(dataset)'}",
+        column = check.column if check.column is not None else "(dataset)"
+        case = ET.Element("testcase", {"name": f"{column}: {check.check}", "classname": f"datacheck.validate.{column}",
                                        "time": "0"})
         found = by_check.get((check.column, check.check), [])
         failing = [f for f in found if _RANK[f.severity] >= threshold]
@@ -202,16 +202,6 @@ def _finding_text(finding: Finding) -> str:
 # ------------------------------------------------------------------------------------------------ github
 
 
-def escape_data(text: str) -> str:
-    """GitHub workflow-command escaping of a message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """GitHub workflow-command escaping of a property value (file=, title=)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def report_github(report: Report, file: str | None = None) -> str:
     """`::error`/`::warning` workflow commands, one per finding, then a plain summary line.
 
@@ -229,26 +219,22 @@ def report_github(report: Report, file: str | None = None) -> str:
             body += "\nexamples: " + ", ".join(example_text(e) for e in finding.examples)
         body += "\nfix: " + finding.fix
         lines.append(f"::{finding.severity} {','.join(props)}::{escape_data(body)}")
-    lines.append(("datacheck: " if report.findings else "datacheck: ") + headline(report))
+    lines.append("datacheck: " + headline(report))
     return "\n".join(lines) + "\n"
 
 
 def render_report(report: Report, fmt: str, *, fail_on: str = "error", width: int = 120) -> str:
-    """The report as text in one of: table, json, markdown, junit, github."""
-    from datacheck.render.common import render_to_text
+    """The report as text in one of the formats the registry has for it: table, json, markdown, junit, github,
+    html (without statistics: the cards then show the findings only).
 
-    if fmt == "json":
-        return report_json(report)
-    if fmt == "markdown":
-        return report_markdown(report)
-    if fmt == "junit":
-        return report_junit(report, fail_on)
-    if fmt == "github":
-        return report_github(report)
-    if fmt == "table":
-        return render_to_text(report_table(report, width), width=width)
-    raise ValueError(f"unknown report format {fmt!r}")
+    Raises:
+        ValueError: an unknown format.
+    """
+    # Imported here: the registry imports this module when it writes a report.
+    from datacheck.render.registry import REPORT, RenderContext, render_text
+
+    return render_text(REPORT, report, fmt, RenderContext(width=width, fail_on=fail_on))
 
 
 __all__ = ["report_table", "report_json", "report_markdown", "report_junit", "report_github", "render_report",
-           "escape_data", "escape_property", "headline", "grouped", "example_text"]
+           "headline", "grouped", "example_text"]

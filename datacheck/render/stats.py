@@ -16,7 +16,8 @@ def _type_label(col: ColumnStats) -> str:
     base = col.dtype.split("(")[0]
     if col.kind == "numeric":
         return "int" if base.startswith(("Int", "UInt")) else "float" if base.startswith("Float") else base.lower()
-    return {"boolean": "bool", "categorical": "category"}.get(col.kind, base.lower() if col.kind == "temporal" else col.kind)
+    other = base.lower() if col.kind == "temporal" else col.kind
+    return {"boolean": "bool", "categorical": "category"}.get(col.kind, other)
 
 
 def _range_cells(col: ColumnStats) -> tuple[str, str, str]:
@@ -26,7 +27,8 @@ def _range_cells(col: ColumnStats) -> tuple[str, str, str]:
     if col.numeric is not None:
         return number(col.numeric.min), number(col.numeric.mean), number(col.numeric.max)
     if col.lengths is not None:
-        return (f"len {number(col.lengths.min)}", f"len {number(col.lengths.mean, 3)}", f"len {number(col.lengths.max)}")
+        lengths = col.lengths
+        return f"len {number(lengths.min)}", f"len {number(lengths.mean, 3)}", f"len {number(lengths.max)}"
     return "", "", ""
 
 
@@ -59,8 +61,8 @@ def stats_table(stats: Statistics, width: int = 160) -> Table:
     characters); on a narrower terminal the mean and then the distribution columns are left out.
     """
     sources = ", ".join(s.path for s in stats.sources[:3]) + (" …" if len(stats.sources) > 3 else "")
-    table = Table(title=f"{number(stats.num_rows)} rows × {len(stats.columns)} columns" + (f" — {sources}" if sources else ""),
-                  title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+    title = f"{number(stats.num_rows)} rows × {len(stats.columns)} columns" + (f" — {sources}" if sources else "")
+    table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
     rows = []
     for col in stats.columns:
         low, mean, high = _range_cells(col)
@@ -100,8 +102,8 @@ def stats_markdown(stats: Statistics) -> str:
              "|---|---|--:|--:|--:|--:|--:|---|---|"]
     for col in stats.columns:
         low, mean, high = _range_cells(col)
-        cells = [md_escape(col.name), _type_label(col), percent(col.null_fraction), md_escape(low), md_escape(mean), md_escape(high),
-                 _distinct_cell(col), md_escape(_top_cell(col)), _histogram_cell(col)]
+        cells = [md_escape(col.name), _type_label(col), percent(col.null_fraction), md_escape(low), md_escape(mean),
+                 md_escape(high), _distinct_cell(col), md_escape(_top_cell(col)), _histogram_cell(col)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
