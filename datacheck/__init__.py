@@ -30,7 +30,7 @@ _EXPORTS = {
     "Schema": "datacheck.schema",
     "infer_schema": "datacheck.infer",
     "validate": "datacheck.validate",
-    "Report": "datacheck.validate",
+    "Report": "datacheck.checks",
     "drift": "datacheck.drift",
     "DriftReport": "datacheck.drift",
     "DatacheckError": "datacheck.errors",

@@ -25,7 +25,8 @@ import re
 
 from datacheck.schema import ISO_RANGE_TYPES, ColumnSchema, Domain, LengthBounds, Range, Schema, parse_iso
 from datacheck.statistics import ColumnStats, Statistics
-from datacheck.validate import _type_compatible, actual_type
+from datacheck.checks.dtypes import actual_type, type_compatible
+from datacheck.checks.wording import ceil_fraction
 
 
 def update_schema(schema: Schema, stats: Statistics) -> tuple[Schema, list[str]]:
@@ -77,18 +78,18 @@ def _update_column(spec: ColumnSchema, col: ColumnStats, changes: list[str]) -> 
     # Nulls.
     share = col.null_fraction
     if spec.max_null_fraction is not None and share > spec.max_null_fraction:
-        value = _ceil(share, 3)
+        value = ceil_fraction(share, 3)
         changes.append(f"columns[{name}].max_null_fraction: {spec.max_null_fraction} -> {value}")
         new = dataclasses.replace(new, max_null_fraction=value)
     if spec.warn_max_null_fraction is not None and share > spec.warn_max_null_fraction:
-        value = _ceil(share, 4)
+        value = ceil_fraction(share, 4)
         changes.append(f"columns[{name}].warn_max_null_fraction: {spec.warn_max_null_fraction} -> {value}")
         new = dataclasses.replace(new, warn_max_null_fraction=value)
     if col.count == 0:
         return new
     # Type.
     integral = col.numeric.integral if col.numeric is not None else None
-    if not _type_compatible(spec, col.dtype, col.kind, integral):
+    if not type_compatible(spec, col.dtype, col.kind, integral):
         observed = actual_type(col.dtype, col.kind)
         if spec.type == "integer" and observed == "float" and spec.stored_as is None:
             changes.append(f"columns[{name}].type: integer -> float")
@@ -189,11 +190,6 @@ def _widen_length(spec: ColumnSchema, col: ColumnStats, changes: list[str]) -> L
 
 def _label(spec: ColumnSchema) -> str:
     return f"{spec.type} (stored as {spec.stored_as})" if spec.stored_as else spec.type
-
-
-def _ceil(value: float, digits: int) -> float:
-    scale = 10 ** digits
-    return min(1.0, math.ceil(value * scale - 1e-9) / scale)
 
 
 __all__ = ["update_schema"]

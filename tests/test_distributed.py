@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from datacheck.cli import app
-from datacheck.distributed import Partition, plan_partitions, profile_partitioned, profile_with_engine
+from datacheck.engine import Partition, plan_partitions, profile_partitioned, profile_with_engine
 from datacheck.errors import InputError, UsageError
 from datacheck.profile import merge, profile
 from datacheck.sources import resolve
@@ -445,7 +445,7 @@ def test_validate_partitions_include_row_group_runs(checked_dir: tuple[Path, Pat
 def test_validate_with_an_engine_gives_the_local_report(engine: str, checked_dir: tuple[Path, Path],
                                                        local_report: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
                                                        request: pytest.FixtureRequest) -> None:
-    import datacheck.distributed as distributed_module
+    import datacheck.engine as distributed_module
     from datacheck.schema import Schema
     from datacheck.validate import validate
 
@@ -458,12 +458,16 @@ def test_validate_with_an_engine_gives_the_local_report(engine: str, checked_dir
 
 def test_validate_partitioned_examples_are_relative_to_their_file(checked_dir: tuple[Path, Path],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from datacheck.distributed import validate_partitioned
+    from functools import partial
+
+    from datacheck.checks import RowChecks
+    from datacheck.engine import scan_partitioned
     from datacheck.schema import Schema
 
     data, schema = checked_dir
-    stats, checks = validate_partitioned(resolve([data]), Schema.load(schema), engine="threads",
-                                         partition_rows=VALIDATE_PARTITION_ROWS, split_every=2)
+    stats, checks = scan_partitioned(resolve([data]), observer=partial(RowChecks, Schema.load(schema)), engine="threads",
+                                     partition_rows=VALIDATE_PARTITION_ROWS, split_every=2, sources_by_file=True)
+    assert isinstance(checks, RowChecks)
     assert [(Path(s.path).name, s.rows) for s in stats.sources] == [(n, r) for n, r, _ in VALIDATE_FILES]
     above = checks.tallies[("amount", "above_max")]
     assert above.count == 3
@@ -492,7 +496,7 @@ def test_validate_engine_options_that_do_not_apply_are_usage_errors(checked_dir:
 
 def test_validate_command_engine_option_matches_the_local_run(checked_dir: tuple[Path, Path],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import datacheck.distributed as distributed_module
+    import datacheck.engine as distributed_module
 
     monkeypatch.setattr(distributed_module, "PARTITION_ROWS", VALIDATE_PARTITION_ROWS)
     data, schema = checked_dir

@@ -91,7 +91,7 @@ def stats(
             if local:
                 statistics = profile(resolved, progress=progress)
             else:
-                from datacheck.distributed import profile_with_engine
+                from datacheck.engine import profile_with_engine
 
                 statistics = profile_with_engine(data, options, engine=engine.value, scheduler=scheduler, workers=workers,
                                                  progress=progress)

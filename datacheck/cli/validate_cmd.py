@@ -82,7 +82,7 @@ def validate(
     from datacheck.render.report import render_report
     from datacheck.render.report import report_table
     from datacheck.schema import Schema
-    from datacheck.validate import validate_with_statistics
+    from datacheck.checks import validate_with_statistics
 
     if fmt is None:
         fmt = _BY_SUFFIX.get(output.suffix.lower(), ReportFormat.table) if output is not None else ReportFormat.table

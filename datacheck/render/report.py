@@ -15,7 +15,7 @@ from rich.text import Text
 
 from datacheck.output import to_json
 from datacheck.render.common import md_escape, number, percent
-from datacheck.validate import CATALOGUE, Example, Finding, Report
+from datacheck.checks import CATALOGUE, Example, Finding, Report
 
 _RANK = {"error": 2, "warning": 1}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
