@@ -402,7 +402,8 @@ def profile_partitioned(dataset: Dataset, *, engine: str = "dask", scheduler: st
         with its rows.
 
     Example:
-        >>> stats = profile_partitioned(resolve(["data/"]), engine="dask", scheduler="tcp://10.0.0.5:8786")  # doctest: +SKIP
+        >>> stats = profile_partitioned(resolve(["data/"]), engine="dask",
+        ...                             scheduler="tcp://10.0.0.5:8786")  # doctest: +SKIP
     """
     stats, _ = scan_partitioned(dataset, engine=engine, scheduler=scheduler, workers=workers, progress=progress,
                                 partition_rows=partition_rows, split_every=split_every)
@@ -464,7 +465,8 @@ def _failure_error(failures: Sequence[_Failure], total: int) -> InputError:
     if len(failures) == 1:
         only = failures[0]
         return InputError(only.reason, path=only.label,
-                          hint=(only.hint + "; " if only.hint else "") + "no partition is skipped: fix or remove it and run again")
+                          hint=(only.hint + "; " if only.hint else "")
+                          + "no partition is skipped: fix or remove it and run again")
     listing = "\n".join(f"  {f.label}: {f.reason}" for f in failures)
     return InputError(f"{len(failures)} of {total} partitions could not be read:\n{listing}",
                       hint="no partition is skipped: fix or remove them and run again")
@@ -476,7 +478,7 @@ def _run_pool(partitions: list[Partition], options: ReadOptions, engine: str, wo
     partial results here."""
     workers = workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(partitions)))
-    results: list[Statistics | _Failures | None] = [None] * len(partitions)
+    results: list[Any] = [None] * len(partitions)
     with _pool(engine, workers) as pool:
         futures = {pool.submit(task, p, options): i for i, p in enumerate(partitions)}
         try:
@@ -484,7 +486,7 @@ def _run_pool(partitions: list[Partition], options: ReadOptions, engine: str, wo
                 index = futures[future]
                 results[index] = future.result()
                 if progress is not None:
-                    rows, error = _outcome(results[index])  # type: ignore[arg-type]
+                    rows, error = _outcome(results[index])
                     progress(PartitionProgress(partitions[index].label, rows, done, len(partitions), error))
         except BaseException:
             for future in futures:
@@ -520,18 +522,19 @@ def _environment(**values: str) -> Iterator[None]:
     try:
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
+        for name, old in saved.items():
+            if old is None:
                 os.environ.pop(name, None)
             else:
-                os.environ[name] = value
+                os.environ[name] = old
 
 
 def _import_distributed() -> Any:
     try:
         import distributed
     except ImportError as exc:
-        raise UsageError(f"--engine dask needs dask.distributed, which cannot be imported ({exc})", hint=DASK_INSTALL_HINT) from None
+        raise UsageError(f"--engine dask needs dask.distributed, which cannot be imported ({exc})",
+                         hint=DASK_INSTALL_HINT) from None
     return distributed
 
 
@@ -546,7 +549,8 @@ def _run_dask(partitions: list[Partition], options: ReadOptions, scheduler: str 
         token = uuid.uuid4().hex[:12]
         parts = [client.submit(task, p, options, key=f"datacheck-profile-{token}-{i}", pure=False)
                  for i, p in enumerate(partitions)]
-        outcomes = [client.submit(_outcome, part, key=f"datacheck-rows-{token}-{i}", pure=False) for i, part in enumerate(parts)]
+        outcomes = [client.submit(_outcome, part, key=f"datacheck-rows-{token}-{i}", pure=False)
+                    for i, part in enumerate(parts)]
         counter = iter(range(len(partitions) * 2))
 
         def combine(*level: Any) -> Any:

@@ -35,7 +35,8 @@ def merge_statistics_files(paths: Sequence[str | os.PathLike[str]]) -> Statistic
         for col in stats.columns:
             first = seen.setdefault(col.name, (path, col.dtype, col.kind))
             if first[2] != col.kind:
-                raise UsageError(f"column {col.name!r} is {first[1]} ({first[2]}) in {first[0]} but {col.dtype} ({col.kind}) "
+                raise UsageError(f"column {col.name!r} is {first[1]} ({first[2]}) in {first[0]} "
+                                 f"but {col.dtype} ({col.kind}) "
                                  f"in {path}; statistics of different types do not merge",
                                  hint="cast the column to one type in every input and recompute the statistics")
     return merge([stats for _, stats in loaded])

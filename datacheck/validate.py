@@ -6,9 +6,25 @@ names that `from datacheck.validate import ...` has always given.
 
 from __future__ import annotations
 
-from datacheck.checks import (CATALOGUE, REPORT_FORMAT, REPORT_VERSION, SEVERITIES, SEVERITY_RANK, Anomaly,
-                              CheckResult, Example, Finding, Report, RowChecks, Summary, actual_type, severity_rank,
-                              type_compatible, validate, validate_with_statistics)
+from datacheck.checks import (
+                              CATALOGUE,
+                              REPORT_FORMAT,
+                              REPORT_VERSION,
+                              SEVERITIES,
+                              SEVERITY_RANK,
+                              Anomaly,
+                              CheckResult,
+                              Example,
+                              Finding,
+                              Report,
+                              RowChecks,
+                              Summary,
+                              actual_type,
+                              severity_rank,
+                              type_compatible,
+                              validate,
+                              validate_with_statistics,
+)
 
 __all__ = ["CATALOGUE", "REPORT_FORMAT", "REPORT_VERSION", "SEVERITIES", "SEVERITY_RANK", "Anomaly", "CheckResult",
            "Example", "Finding", "Report", "RowChecks", "Summary", "actual_type", "severity_rank", "type_compatible",

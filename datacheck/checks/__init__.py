@@ -18,8 +18,18 @@ from __future__ import annotations
 from datacheck.checks.catalogue import CATALOGUE, Anomaly
 from datacheck.checks.compiler import RowChecks
 from datacheck.checks.dtypes import actual_type, type_compatible
-from datacheck.checks.model import (REPORT_FORMAT, REPORT_VERSION, SEVERITIES, SEVERITY_RANK, CheckResult, Example,
-                                    Finding, Report, Summary, severity_rank)
+from datacheck.checks.model import (
+                                    REPORT_FORMAT,
+                                    REPORT_VERSION,
+                                    SEVERITIES,
+                                    SEVERITY_RANK,
+                                    CheckResult,
+                                    Example,
+                                    Finding,
+                                    Report,
+                                    Summary,
+                                    severity_rank,
+)
 from datacheck.checks.registry import CHECK_ORDER, FAMILIES
 from datacheck.checks.validation import validate, validate_with_statistics
 

@@ -95,7 +95,8 @@ class RowChecks:
             return
         row_offset += self.row_base
         plan = self._plan(batch.schema)
-        exprs = [test.violation.sum().alias(f"{column.column}\x00{test.key}") for column in plan for test in column.tests]
+        exprs = [test.violation.sum().alias(f"{column.column}\x00{test.key}")
+                 for column in plan for test in column.tests]
         counts = batch.select(exprs).row(0, named=True) if exprs else {}
         indexed = None
         for column in plan:

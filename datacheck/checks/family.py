@@ -97,7 +97,7 @@ class FixNames:
     data: str = "DATA"
 
 
-class _Defaulting(dict):  # type: ignore[type-arg]
+class _Defaulting(dict[str, Any]):
     """Leaves a placeholder a finding did not fill ("{env}") as it is in the fix text."""
 
     def __missing__(self, key: str) -> str:

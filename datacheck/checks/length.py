@@ -13,9 +13,10 @@ from datacheck.checks.wording import count_text, share
 from datacheck.schema import ColumnSchema
 from datacheck.statistics import ColumnStats
 
-#: One side of the length bounds: (tally key, bound, observed extreme, "below" or "above") ->
-#: (some value beyond it, how many (None: unknown), examples).
-LengthSide = Callable[[str, int | None, int | None, str], tuple[bool, int | None, list[Example]]]
+#: What one length bound found: (some value beyond it, how many (None: unknown), examples).
+Side = tuple[bool, int | None, list[Example]]
+#: The evidence for one bound: (tally key, bound, observed extreme, "below" or "above") -> Side.
+LengthSide = Callable[[str, int | None, int | None, str], Side]
 
 
 class Length(CheckFamily):
@@ -47,7 +48,7 @@ class Length(CheckFamily):
         return RowWork(tuple(tests))
 
     def judge_rows(self, ctx: Context, spec: ColumnSchema, col: ColumnStats, rows: RowEvidence) -> None:
-        def side(key: str, bound: int | None, extreme: int | None, which: str) -> tuple[bool, int | None, list[Example]]:
+        def side(key: str, bound: int | None, extreme: int | None, which: str) -> Side:
             if bound is None:
                 return False, 0, []
             tally = rows.tally(spec.name, key)
@@ -56,7 +57,7 @@ class Length(CheckFamily):
         _judge(ctx, spec, col, side)
 
     def judge_statistics(self, ctx: Context, spec: ColumnSchema, col: ColumnStats) -> None:
-        def side(key: str, bound: int | None, extreme: int | None, which: str) -> tuple[bool, int | None, list[Example]]:
+        def side(key: str, bound: int | None, extreme: int | None, which: str) -> Side:
             if bound is None or extreme is None:
                 return False, 0, []
             return (extreme < bound if which == "below" else extreme > bound), None, []

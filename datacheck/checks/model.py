@@ -242,7 +242,8 @@ class Report:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
         return cls(bool(data["passed"]), tuple(Finding.from_dict(f) for f in data.get("findings") or ()),
-                   Summary.from_dict(data["summary"]), tuple(CheckResult.from_dict(c) for c in data.get("checks") or ()),
+                   Summary.from_dict(data["summary"]),
+                   tuple(CheckResult.from_dict(c) for c in data.get("checks") or ()),
                    tuple(data.get("sources") or ()))
 
 

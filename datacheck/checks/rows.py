@@ -85,8 +85,10 @@ def typed_values(spec: ColumnSchema, dtype: pl.DataType) -> pl.Expr | None:
     col = pl.col(spec.name)
     if spec.type in ISO_RANGE_TYPES:
         if dtype == pl.String:
-            target = {"date": pl.Date, "datetime": pl.Datetime("us"), "time": pl.Time}[spec.type]
-            return col.str.strptime(target, spec.format, strict=False) if spec.format else col.cast(target, strict=False)
+            target: Any = {"date": pl.Date, "datetime": pl.Datetime("us"), "time": pl.Time}[spec.type]
+            if spec.format:
+                return col.str.strptime(target, spec.format, strict=False)
+            return col.cast(target, strict=False)
         if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
             return col.dt.replace_time_zone(None)
         return col

@@ -111,7 +111,8 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | N
         from datacheck.profile import profile
 
         # An empty baseline is an input error (exit 2), not a baseline of zero rows to compare against.
-        base_stats = baseline if isinstance(baseline, Statistics) else profile(baseline, replace(options, allow_empty=False))
+        base_stats = (baseline if isinstance(baseline, Statistics)
+                      else profile(baseline, replace(options, allow_empty=False)))
     names = FixNames(schema=schema_path or "schema.json", data=_data_name(stats))
     ctx = Context(stats, schema, env, base_stats, names, max_examples, CATALOGUE)
     return judge(ctx, rows), stats

@@ -19,7 +19,7 @@ class Side(NamedTuple):
     """What one bound (min, max, warn_min or warn_max) found."""
 
     beyond: bool  # some value lies beyond it
-    count: int | None  # how many (None: the statistics cannot tell)
+    number: int | None  # how many (None: the statistics cannot tell)
     examples: list[Example]
 
 
@@ -114,14 +114,15 @@ def _judge(ctx: Context, spec: ColumnSchema, col: ColumnStats, side: SideEvidenc
     if below.beyond or above.beyond:
         parts, bounds = [], []
         if below.beyond:
-            parts.append(f"{count_text(below.count)} below min {fmt(rng.min)}")
+            parts.append(f"{count_text(below.number)} below min {fmt(rng.min)}")
             bounds.append(f"columns[{spec.name}].range.min to {fmt(low)}")
         if above.beyond:
-            parts.append(f"{count_text(above.count)} above max {fmt(rng.max)}")
+            parts.append(f"{count_text(above.number)} above max {fmt(rng.max)}")
             bounds.append(f"columns[{spec.name}].range.max to {fmt(high)}")
         count = _total(below, above)
-        ctx.add(spec, "out_of_range", f"{spec.name!r}: " + " and ".join(parts) + f" (observed {fmt(low)} .. {fmt(high)})",
-                observed={**observed_range, "below_min": below.count, "above_max": above.count},
+        ctx.add(spec, "out_of_range",
+                f"{spec.name!r}: " + " and ".join(parts) + f" (observed {fmt(low)} .. {fmt(high)})",
+                observed={**observed_range, "below_min": below.number, "above_max": above.number},
                 expected=rng.to_dict(), count=count, fraction=share(count, finite) if count is not None else None,
                 examples=below.examples + above.examples, bounds=" and ".join(bounds))
     _warning_bounds(ctx, spec, side, estimate, observed_range, finite)
@@ -144,11 +145,11 @@ def _warning_bounds(ctx: Context, spec: ColumnSchema, side: SideEvidence, estima
     bounds, parts = [], []
     if below.beyond:
         bounds.append(f"columns[{spec.name}].range.warn_min to {fmt(low)}")
-        parts.append(f"{count_text(below.count)} below warn_min {fmt(rng.warn_min)}")
+        parts.append(f"{count_text(below.number)} below warn_min {fmt(rng.warn_min)}")
     if above.beyond:
         bounds.append(f"columns[{spec.name}].range.warn_max to {fmt(high)}")
-        parts.append(f"{count_text(above.count)} above warn_max {fmt(rng.warn_max)}")
-    observed = {**observed_range, "below_warn_min": below.count, "above_warn_max": above.count,
+        parts.append(f"{count_text(above.number)} above warn_max {fmt(rng.warn_max)}")
+    observed = {**observed_range, "below_warn_min": below.number, "above_warn_max": above.number,
                 "in_range_fraction": round(1 - outside_share, 6) if outside_share is not None else None}
     examples = below.examples + above.examples
     if rng.min_mass is not None and outside_share is not None and 1 - outside_share < rng.min_mass:
@@ -166,9 +167,9 @@ def _warning_bounds(ctx: Context, spec: ColumnSchema, side: SideEvidence, estima
 
 def _total(below: Side, above: Side) -> int | None:
     """Values beyond either bound, or None when a bound is passed by an unknown number of values."""
-    if (below.beyond and below.count is None) or (above.beyond and above.count is None):
+    if (below.beyond and below.number is None) or (above.beyond and above.number is None):
         return None
-    return (below.count or 0) + (above.count or 0)
+    return (below.number or 0) + (above.number or 0)
 
 
 def _side_from_statistics(spec: ColumnSchema, col: ColumnStats, bound: Any, which: str) -> Side:
@@ -178,8 +179,9 @@ def _side_from_statistics(spec: ColumnSchema, col: ColumnStats, bound: Any, whic
     low, high = _extremes(spec, col)
     extreme = low if which == "below" else high
     if spec.type in ISO_RANGE_TYPES:
-        limit = parse_iso(spec.type, str(bound))
-        value = parse_iso(spec.type, str(extreme)) if extreme else None
+        # Both sides parse to the same type (date, datetime or time): the comparison below is well defined.
+        limit: Any = parse_iso(spec.type, str(bound))
+        value: Any = parse_iso(spec.type, str(extreme)) if extreme else None
         if value is None or limit is None:
             return _NOTHING
         beyond = value < limit if which == "below" else value > limit
