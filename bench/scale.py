@@ -6,7 +6,7 @@ Parquet files (default 8) holding ``--rows`` rows in all (default 12M), each fil
 500k rows. Two of the files are three times the size of the others, so that the partitioned engines split
 them by row group (partitions of ``--partition-rows``, default 1M). Then, each in a fresh process, it runs:
 
-    polars     a plain polars read of every file (the reference design.md §6 compares against)
+    polars     a plain polars read of every file (the reference the speed targets compare against)
     local      datacheck.profile: one polars scan per file, files in order (the default engine)
     threads    profile_partitioned(engine="threads")
     processes  profile_partitioned(engine="processes") -- a spawn ProcessPoolExecutor
@@ -158,7 +158,7 @@ def command_for(engine: str, paths: list[Path], output: Path, workers: int | Non
     code = (
         "import json\n"
         "from datacheck.profile import profile\n"
-        "from datacheck.distributed import profile_partitioned\n"
+        "from datacheck.engine import profile_partitioned\n"
         "from datacheck.sources import resolve\n"
         "from datacheck.output import to_json, write_atomic\n"
         "if __name__ == '__main__':\n"  # spawned workers import __main__; keep the work out of their way
