@@ -14,7 +14,7 @@ import datacheck
 from datacheck.errors import SchemaFileError, UsageError
 from datacheck.infer import infer_schema
 from datacheck.jsonschemas import schema_errors
-from datacheck.schema import (ColumnSchema, DatasetConstraints, Domain, Environment, LengthBounds, Range, Schema)
+from datacheck.schema import ColumnSchema, DatasetConstraints, Domain, Environment, LengthBounds, Range, Schema
 from datacheck.update import update_schema
 from datacheck.validate import CATALOGUE, Report, validate
 
@@ -311,7 +311,8 @@ def test_uniqueness_across_batches_and_files(tmp_path: Path) -> None:
                       schema_of(ColumnSchema("k", "integer", unique=True)))
     (finding,) = report.findings
     assert finding.code == "not_unique" and finding.count == 1
-    assert (finding.examples[0].value, finding.examples[0].row, finding.examples[0].file) == (3, 1, str(tmp_path / "b.csv"))
+    example = finding.examples[0]
+    assert (example.value, example.row, example.file) == (3, 1, str(tmp_path / "b.csv"))
 
 
 def test_row_level_checks_run_in_the_statistics_scan(monkeypatch: pytest.MonkeyPatch) -> None:
