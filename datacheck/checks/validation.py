@@ -37,6 +37,7 @@ from datacheck.checks.dtypes import type_compatible
 from datacheck.checks.family import Context, FixNames, Needs
 from datacheck.checks.model import Report, Summary, severity_rank
 from datacheck.checks.registry import CHECK_ORDER, FAMILIES
+from datacheck.checks.rows import RowEvidence
 from datacheck.errors import SchemaFileError, UsageError
 from datacheck.schema import ColumnSchema, Schema
 from datacheck.sources import Dataset, ReadOptions, frame_from_object, resolve
@@ -144,8 +145,9 @@ def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, pr
     return stats, rows
 
 
-def judge(ctx: Context, rows: RowChecks | None) -> Report:
-    """Run every family of the registry on the context's statistics (and the scan's tallies, if any).
+def judge(ctx: Context, rows: RowEvidence | None) -> Report:
+    """Run every family of the registry on the context's statistics (and the scan's tallies, if any): the one
+    place that chooses between a family's two back-ends.
 
     Dataset families judge once; column families judge each column of the schema that the data holds and
     that got as far as the family needs (rows, a non-null value, the schema's type).
