@@ -6,7 +6,7 @@ Parquet files (default 8) holding ``--rows`` rows in all (default 12M), each fil
 500k rows. Two of the files are three times the size of the others, so that the partitioned engines split
 them by row group (partitions of ``--partition-rows``, default 1M). Then, each in a fresh process, it runs:
 
-    polars     a plain polars read of every file (the reference design.md §6 compares against)
+    polars     a plain polars read of every file (the reference the speed targets compare against)
     local      datacheck.profile: one polars scan per file, files in order (the default engine)
     threads    profile_partitioned(engine="threads")
     processes  profile_partitioned(engine="processes") -- a spawn ProcessPoolExecutor
@@ -113,7 +113,8 @@ def measure(engine: str, command: list[str], output: Path | None) -> Run:
     """Run `command` in a fresh process; wall time, largest process RSS and largest process-tree RSS."""
     import psutil
 
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p))
+    path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = dict(os.environ, PYTHONPATH=path)
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=REPO_ROOT)
@@ -139,7 +140,8 @@ def measure(engine: str, command: list[str], output: Path | None) -> Run:
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err.seek(0)
-            raise SystemExit(f"{engine} failed with exit code {proc.returncode}:\n{err.read().decode(errors='replace')}")
+            detail = err.read().decode(errors="replace")
+            raise SystemExit(f"{engine} failed with exit code {proc.returncode}:\n{detail}")
     max_rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     cpu = usage.ru_utime + usage.ru_stime
     return Run(engine, seconds, cpu, max_rss, max(tree_peak, max_rss), output)
@@ -158,7 +160,7 @@ def command_for(engine: str, paths: list[Path], output: Path, workers: int | Non
     code = (
         "import json\n"
         "from datacheck.profile import profile\n"
-        "from datacheck.distributed import profile_partitioned\n"
+        "from datacheck.engine import profile_partitioned\n"
         "from datacheck.sources import resolve\n"
         "from datacheck.output import to_json, write_atomic\n"
         "if __name__ == '__main__':\n"  # spawned workers import __main__; keep the work out of their way
@@ -197,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=12_000_000)
     parser.add_argument("--files", type=int, default=8)
     parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated subset of {', '.join(ENGINES)}")
-    parser.add_argument("--workers", type=int, default=None, help="threads/processes workers (default: CPU count; Dask: 2)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="threads/processes workers (default: CPU count; Dask: 2)")
     parser.add_argument("--partition-rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best time and the largest RSS are kept")
     parser.add_argument("--data-dir", type=Path, default=None)
@@ -218,9 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, __file__, "--generate-only", "--rows", str(args.rows), "--files", str(args.files),
                     "--data-dir", str(directory)], check=True)
     paths = [directory / f"part-{i:03d}.parquet" for i in range(args.files)]
-    print(f"data: {len(paths)} Parquet files, {args.rows:,} rows, {sum(p.stat().st_size for p in paths) / 2**20:,.0f} MiB "
+    size = sum(p.stat().st_size for p in paths) / 2**20
+    print(f"data: {len(paths)} Parquet files, {args.rows:,} rows, {size:,.0f} MiB "
           f"in {directory} (ready in {time.perf_counter() - started:.1f} s)")
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average before {os.getloadavg()[0]:.1f}; "
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+          f"load average before {os.getloadavg()[0]:.1f}; "
           f"partition_rows={args.partition_rows:,}, repeat={args.repeat}\n")
     for path in paths:  # page cache warm for every run alike, read in chunks so this process stays small
         with open(path, "rb", buffering=0) as handle:
@@ -234,13 +239,15 @@ def main(argv: list[str] | None = None) -> int:
                 output = Path(scratch) / f"{engine}.json"
                 command = command_for(engine, paths, output, args.workers, args.partition_rows)
                 run = measure(engine, command, None if engine == "polars" else output)
-                print(f"  round {round_ + 1}: {engine:<10} {run.seconds:7.2f} s  cpu {run.cpu_seconds:7.2f} s", file=sys.stderr)
+                print(f"  round {round_ + 1}: {engine:<10} {run.seconds:7.2f} s  cpu {run.cpu_seconds:7.2f} s",
+                      file=sys.stderr)
                 best = runs.get(engine)
                 if best is None:
                     runs[engine] = run
                 else:
                     runs[engine] = Run(engine, min(best.seconds, run.seconds), min(best.cpu_seconds, run.cpu_seconds),
-                                       max(best.max_process_rss, run.max_process_rss), max(best.tree_rss, run.tree_rss), run.output)
+                                       max(best.max_process_rss, run.max_process_rss),
+                                       max(best.tree_rss, run.tree_rss), run.output)
         reference = runs.get("local")
         documents = {e: json.loads(r.output.read_text()) for e, r in runs.items() if r.output is not None}
     if reference is not None:

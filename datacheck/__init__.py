@@ -30,7 +30,7 @@ _EXPORTS = {
     "Schema": "datacheck.schema",
     "infer_schema": "datacheck.infer",
     "validate": "datacheck.validate",
-    "Report": "datacheck.validate",
+    "Report": "datacheck.checks",
     "drift": "datacheck.drift",
     "DriftReport": "datacheck.drift",
     "DatacheckError": "datacheck.errors",
@@ -41,9 +41,9 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-from datacheck.drift import drift  # noqa: E402  (see the module docstring)
-from datacheck.profile import merge, profile  # noqa: E402
-from datacheck.validate import validate  # noqa: E402
+from datacheck.drift import drift  # noqa: E402, F401  (see the module docstring)
+from datacheck.profile import merge, profile  # noqa: E402, F401
+from datacheck.validate import validate  # noqa: E402, F401
 
 
 def __getattr__(name: str) -> Any:

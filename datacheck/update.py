@@ -22,10 +22,12 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from typing import Any
 
+from datacheck.checks.dtypes import actual_type, type_compatible
+from datacheck.checks.wording import ceil_fraction
 from datacheck.schema import ISO_RANGE_TYPES, ColumnSchema, Domain, LengthBounds, Range, Schema, parse_iso
 from datacheck.statistics import ColumnStats, Statistics
-from datacheck.validate import _type_compatible, actual_type
 
 
 def update_schema(schema: Schema, stats: Statistics) -> tuple[Schema, list[str]]:
@@ -77,18 +79,18 @@ def _update_column(spec: ColumnSchema, col: ColumnStats, changes: list[str]) -> 
     # Nulls.
     share = col.null_fraction
     if spec.max_null_fraction is not None and share > spec.max_null_fraction:
-        value = _ceil(share, 3)
+        value = ceil_fraction(share, 3)
         changes.append(f"columns[{name}].max_null_fraction: {spec.max_null_fraction} -> {value}")
         new = dataclasses.replace(new, max_null_fraction=value)
     if spec.warn_max_null_fraction is not None and share > spec.warn_max_null_fraction:
-        value = _ceil(share, 4)
+        value = ceil_fraction(share, 4)
         changes.append(f"columns[{name}].warn_max_null_fraction: {spec.warn_max_null_fraction} -> {value}")
         new = dataclasses.replace(new, warn_max_null_fraction=value)
     if col.count == 0:
         return new
     # Type.
     integral = col.numeric.integral if col.numeric is not None else None
-    if not _type_compatible(spec, col.dtype, col.kind, integral):
+    if not type_compatible(spec, col.dtype, col.kind, integral):
         observed = actual_type(col.dtype, col.kind)
         if spec.type == "integer" and observed == "float" and spec.stored_as is None:
             changes.append(f"columns[{name}].type: integer -> float")
@@ -120,7 +122,8 @@ def _update_column(spec: ColumnSchema, col: ColumnStats, changes: list[str]) -> 
         seen = set(new.domain.values)
         unseen = sorted(v.value for v in col.frequencies.values if v.value not in seen)
         if unseen:
-            shown = ", ".join(f'"{v}"' for v in unseen[:10]) + (f" and {len(unseen) - 10} more" if len(unseen) > 10 else "")
+            shown = ", ".join(f'"{v}"' for v in unseen[:10])
+            shown += f" and {len(unseen) - 10} more" if len(unseen) > 10 else ""
             changes.append(f"columns[{name}].domain.values: added {shown}")
             new = dataclasses.replace(new, domain=Domain(tuple(sorted(seen | set(unseen))), new.domain.min_mass))
     # Length.
@@ -142,6 +145,8 @@ def _update_column(spec: ColumnSchema, col: ColumnStats, changes: list[str]) -> 
 def _widen_range(spec: ColumnSchema, col: ColumnStats, changes: list[str]) -> Range:
     rng = spec.range
     assert rng is not None
+    low: Any
+    high: Any
     if spec.type in ISO_RANGE_TYPES:
         if col.temporal is None or col.temporal.min is None:
             return rng
@@ -153,8 +158,9 @@ def _widen_range(spec: ColumnSchema, col: ColumnStats, changes: list[str]) -> Ra
         if col.numeric is None or col.numeric.min is None:
             return rng
         as_int = spec.type in ("integer", "duration")
+        top = col.numeric.max if col.numeric.max is not None else col.numeric.min
         low = math.floor(col.numeric.min) if as_int else col.numeric.min
-        high = math.ceil(col.numeric.max) if as_int else col.numeric.max
+        high = math.ceil(top) if as_int else col.numeric.max
         to_text = lambda v: v  # noqa: E731
         compare = lambda v: v  # noqa: E731
     updates = {}
@@ -189,11 +195,6 @@ def _widen_length(spec: ColumnSchema, col: ColumnStats, changes: list[str]) -> L
 
 def _label(spec: ColumnSchema) -> str:
     return f"{spec.type} (stored as {spec.stored_as})" if spec.stored_as else spec.type
-
-
-def _ceil(value: float, digits: int) -> float:
-    scale = 10 ** digits
-    return min(1.0, math.ceil(value * scale - 1e-9) / scale)
 
 
 __all__ = ["update_schema"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from datacheck.validate import CATALOGUE
+from datacheck.checks import CATALOGUE
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "anomalies.md"
 

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from datacheck.cli import app
-from datacheck.distributed import Partition, plan_partitions, profile_partitioned, profile_with_engine
+from datacheck.engine import Partition, plan_partitions, profile_partitioned, profile_with_engine
 from datacheck.errors import InputError, UsageError
 from datacheck.profile import merge, profile
 from datacheck.sources import resolve
@@ -46,7 +46,8 @@ def make_part(seed: int, rows: int) -> pl.DataFrame:
         "cat": rng.choice(["red", "green", "blue", "gelb", "rød"], rows),
         "code": [f"c{v}" for v in rng.integers(0, 2_500, rows)],      # past FREQUENCY_CAPACITY
         "flag": rng.random(rows) < 0.2,
-        "day": pl.date_range(pl.date(2024, 1, 1), pl.date(2024, 12, 31), eager=True).sample(rows, with_replacement=True, seed=seed),
+        "day": pl.date_range(pl.date(2024, 1, 1), pl.date(2024, 12, 31), eager=True)
+        .sample(rows, with_replacement=True, seed=seed),
     })
     nulls = pl.Series(rng.random(rows) < 0.03)
     return frame.with_columns(*(pl.when(~nulls).then(pl.col(c)).alias(c) for c in ("x", "cat", "flag")))
@@ -81,8 +82,8 @@ def scheduler() -> Any:
 @pytest.fixture(scope="module")
 def dask_run(dataset_dir: Path, scheduler: str) -> tuple[Statistics, list[Any]]:
     events: list[Any] = []
-    stats = profile_partitioned(resolve([dataset_dir]), engine="dask", scheduler=scheduler, partition_rows=PARTITION_ROWS,
-                                split_every=2, progress=events.append)
+    stats = profile_partitioned(resolve([dataset_dir]), engine="dask", scheduler=scheduler,
+                                partition_rows=PARTITION_ROWS, split_every=2, progress=events.append)
     return stats, events
 
 
@@ -124,7 +125,8 @@ def assert_within_bounds(stats: Statistics, truth: pl.DataFrame, local: Statisti
             if col.distinct.exact:
                 assert col.distinct.count == true_distinct == ref.distinct.count, col.name
             else:
-                assert abs(col.distinct.count - true_distinct) <= 0.03 * true_distinct, (col.name, col.distinct, true_distinct)
+                assert abs(col.distinct.count - true_distinct) <= 0.03 * true_distinct, \
+                    (col.name, col.distinct, true_distinct)
         if ref.frequencies is not None and ref.frequencies.error == 0:
             assert col.frequencies == ref.frequencies and col.top_values == ref.top_values, col.name
         elif col.frequencies is not None:
@@ -179,7 +181,8 @@ def test_progress_is_reported_once_per_partition(dask_run) -> None:
 def test_process_and_thread_pools_give_the_same_bytes_as_dask(dask_run, dataset_dir: Path) -> None:
     stats, _ = dask_run
     for engine in ("processes", "threads"):
-        pooled = profile_partitioned(resolve([dataset_dir]), engine=engine, workers=2, partition_rows=PARTITION_ROWS, split_every=2)
+        pooled = profile_partitioned(resolve([dataset_dir]), engine=engine, workers=2, partition_rows=PARTITION_ROWS,
+                                     split_every=2)
         assert pooled.to_dict() == stats.to_dict(), engine
 
 
@@ -228,12 +231,14 @@ def test_every_failed_partition_is_listed(broken_dir: Path, tmp_path: Path) -> N
     (tmp_path / "e.parquet").write_bytes(truncated[: len(truncated) // 2])
     events: list[Any] = []
     with pytest.raises(InputError) as caught:
-        profile_partitioned(resolve([tmp_path]), engine="threads", workers=2, partition_rows=PARTITION_ROWS, progress=events.append)
+        profile_partitioned(resolve([tmp_path]), engine="threads", workers=2, partition_rows=PARTITION_ROWS,
+                            progress=events.append)
     message = str(caught.value)
     assert "2 of 9 partitions could not be read" in message
     assert f"{tmp_path / 'b.parquet'}#rowgroups=1-1: not a readable Parquet file" in message
     assert f"{tmp_path / 'e.parquet'}: not a readable Parquet file" in message
-    assert sorted(e.label for e in events if e.error) == [f"{tmp_path / 'b.parquet'}#rowgroups=1-1", str(tmp_path / "e.parquet")]
+    assert sorted(e.label for e in events if e.error) == [f"{tmp_path / 'b.parquet'}#rowgroups=1-1",
+                                                          str(tmp_path / "e.parquet")]
 
 
 def test_the_stats_command_exits_2_on_a_corrupt_partition(broken_dir: Path) -> None:
@@ -285,7 +290,8 @@ def daily_stats(dataset_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return paths
 
 
-def test_merge_command_writes_the_merged_statistics(daily_stats: list[Path], tmp_path: Path, local_stats: Statistics) -> None:
+def test_merge_command_writes_the_merged_statistics(daily_stats: list[Path], tmp_path: Path,
+                                                    local_stats: Statistics) -> None:
     out = tmp_path / "all.json"
     result = runner.invoke(app, ["merge", *map(str, daily_stats), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -400,7 +406,8 @@ def checked_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
     def plant(frame: pl.DataFrame, column: str, rows: list[int], value: Any) -> pl.DataFrame:
         index = pl.int_range(frame.height)
-        return frame.with_columns(pl.when(index.is_in(rows)).then(pl.lit(value)).otherwise(pl.col(column)).alias(column))
+        planted = pl.when(index.is_in(rows)).then(pl.lit(value)).otherwise(pl.col(column))
+        return frame.with_columns(planted.alias(column))
 
     t, u, v, w = parts
     # Duplicate keys spread across files and row-group runs: t's keys 10 and 20 reappear in v and w.
@@ -445,7 +452,7 @@ def test_validate_partitions_include_row_group_runs(checked_dir: tuple[Path, Pat
 def test_validate_with_an_engine_gives_the_local_report(engine: str, checked_dir: tuple[Path, Path],
                                                        local_report: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
                                                        request: pytest.FixtureRequest) -> None:
-    import datacheck.distributed as distributed_module
+    import datacheck.engine as distributed_module
     from datacheck.schema import Schema
     from datacheck.validate import validate
 
@@ -458,12 +465,17 @@ def test_validate_with_an_engine_gives_the_local_report(engine: str, checked_dir
 
 def test_validate_partitioned_examples_are_relative_to_their_file(checked_dir: tuple[Path, Path],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from datacheck.distributed import validate_partitioned
+    from functools import partial
+
+    from datacheck.checks import RowChecks
+    from datacheck.engine import scan_partitioned
     from datacheck.schema import Schema
 
     data, schema = checked_dir
-    stats, checks = validate_partitioned(resolve([data]), Schema.load(schema), engine="threads",
-                                         partition_rows=VALIDATE_PARTITION_ROWS, split_every=2)
+    stats, checks = scan_partitioned(resolve([data]), observer=partial(RowChecks, Schema.load(schema)),
+                                     engine="threads", partition_rows=VALIDATE_PARTITION_ROWS, split_every=2,
+                                     sources_by_file=True)
+    assert isinstance(checks, RowChecks)
     assert [(Path(s.path).name, s.rows) for s in stats.sources] == [(n, r) for n, r, _ in VALIDATE_FILES]
     above = checks.tallies[("amount", "above_max")]
     assert above.count == 3
@@ -492,7 +504,7 @@ def test_validate_engine_options_that_do_not_apply_are_usage_errors(checked_dir:
 
 def test_validate_command_engine_option_matches_the_local_run(checked_dir: tuple[Path, Path],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import datacheck.distributed as distributed_module
+    import datacheck.engine as distributed_module
 
     monkeypatch.setattr(distributed_module, "PARTITION_ROWS", VALIDATE_PARTITION_ROWS)
     data, schema = checked_dir

@@ -40,7 +40,8 @@ INT_TYPES = {"i8": (pl.Int8, -(2 ** 7), 2 ** 7 - 1), "i64": (pl.Int64, -(2 ** 63
 FLOAT_LIMIT = 1e306
 FLOAT_SPECIALS = [math.nan, math.inf, -math.inf, 0.0, -0.0, 5e-324, -5e-324, FLOAT_LIMIT, -FLOAT_LIMIT, 1e-300,
                   2.0 ** 53 + 1]
-TEXT = st.one_of(st.text(max_size=6), st.sampled_from(["", " ", "😀", "e\u0301", "\u202e", "a\x00b", "\n", "null", "NaN"]))
+TEXT = st.one_of(st.text(max_size=6),
+                 st.sampled_from(["", " ", "😀", "e\u0301", "\u202e", "a\x00b", "\n", "null", "NaN"]))
 DATES = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))
 DATETIMES = st.datetimes(dt.datetime(1677, 9, 22), dt.datetime(2262, 4, 11))
 
@@ -68,12 +69,13 @@ def frames(draw: st.DrawFn, min_rows: int = 0) -> pl.DataFrame:
             floats = st.one_of(st.floats(-limit, limit, width=64 if kind == "float" else 32),
                                st.sampled_from([math.nan, math.inf, -math.inf]),
                                st.sampled_from(FLOAT_SPECIALS if kind == "float" else [0.0, -0.0, 1e-30]))
-            columns[kind] = pl.Series(kind, draw(_values(floats, n, nulls)), dtype=pl.Float64 if kind == "float" else pl.Float32,
-                                      strict=False)
+            columns[kind] = pl.Series(kind, draw(_values(floats, n, nulls)),
+                                      dtype=pl.Float64 if kind == "float" else pl.Float32, strict=False)
         elif kind == "str":
             columns["str"] = pl.Series("str", draw(_values(TEXT, n, nulls)), dtype=pl.String)
         elif kind == "cat":
-            columns["cat"] = pl.Series("cat", draw(_values(st.sampled_from(["a", "b", "ü"]), n, nulls)), dtype=pl.Categorical)
+            columns["cat"] = pl.Series("cat", draw(_values(st.sampled_from(["a", "b", "ü"]), n, nulls)),
+                                       dtype=pl.Categorical)
         elif kind == "bool":
             columns["bool"] = pl.Series("bool", draw(_values(st.booleans(), n, nulls)), dtype=pl.Boolean)
         elif kind == "date":

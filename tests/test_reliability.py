@@ -296,7 +296,7 @@ def test_ctrl_c_that_a_library_turns_into_another_error_still_exits_130(
         except common.Interrupted:
             raise converted_to("'<unprintable str object>' is not a Polars data type") from None
 
-    monkeypatch.setattr("datacheck.distributed.profile_with_engine", interrupted_inside_a_library)
+    monkeypatch.setattr("datacheck.engine.profile_with_engine", interrupted_inside_a_library)
     monkeypatch.setattr(common, "_interrupted", False)
     monkeypatch.setattr(sys, "stdout", sys.stdout)  # main() wraps it; put it back afterwards
     previous = signal.getsignal(signal.SIGINT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -68,7 +68,7 @@ DATASETS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def halves(name: str) -> tuple[Schema, pl.DataFrame]:
     """(schema inferred on one random half, the other half). A synthetic key `row_id` is added."""
     df = DATASETS[name].load().with_row_index("row_id").with_columns(pl.col("row_id").cast(pl.Int64))
@@ -190,7 +190,7 @@ def test_corruptions_are_caught_from_statistics_too(name: str) -> None:
 TFDV = DATA / "chicago_taxi_tfdv"
 
 
-@lru_cache(maxsize=None)
+@cache
 def tfdv_schema() -> Schema:
     stats = datacheck.profile(str(TFDV / "train.csv"))
     # Inference cannot know that `tips` is the label; the user states that it is absent at serving time.

@@ -36,8 +36,8 @@ def merge(stats_files: StatsFilesArg, output: OutputOpt = None, fmt: MergeFormat
 
         datacheck merge a.json b.json --format table
     """
-    # Imported here: datacheck.distributed brings in multiprocessing, which no other command needs at start-up.
-    from datacheck.distributed import merge_statistics_files, repeated_sources
+    # Imported here, not at the top: building the CLI for --help must not load polars (start-up time).
+    from datacheck.merge_files import merge_statistics_files, repeated_sources
 
     with reporting_errors():
         merged = merge_statistics_files(stats_files)

@@ -103,8 +103,8 @@ def stats(
 
         datacheck stats 'lake/2024/*.parquet' --engine processes -o stats.json
     """
-    # Imported here: datacheck.distributed brings in multiprocessing, which no other command needs at start-up.
-    from datacheck.distributed import profile_with_engine
+    # Imported here: datacheck.engine brings in multiprocessing, which no other command needs at start-up.
+    from datacheck.engine import profile_with_engine
 
     with reporting_errors():
         # Only a local scan knows its rows beforehand; the other engines report finished partitions.

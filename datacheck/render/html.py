@@ -47,7 +47,7 @@ from datacheck.render.common import number, percent
 if TYPE_CHECKING:
     from datacheck.drift import ColumnDrift, DriftReport
     from datacheck.statistics import ColumnStats, Statistics
-    from datacheck.validate import Finding, Report
+    from datacheck.checks import Finding, Report
 
 HTML_DATA_FORMAT = "datacheck.html_report"
 HTML_DATA_VERSION = 1

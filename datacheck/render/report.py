@@ -13,9 +13,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from datacheck.checks import CATALOGUE, Example, Finding, Report
 from datacheck.output import to_json
 from datacheck.render.common import escape_data, escape_property, md_escape, number, percent
-from datacheck.validate import CATALOGUE, Example, Finding, Report
 
 _RANK = {"error": 2, "warning": 1}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}

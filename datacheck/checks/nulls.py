@@ -1,0 +1,69 @@
+"""Nulls: the share of null values stays within the schema's bounds."""
+
+from __future__ import annotations
+
+import math
+
+from datacheck.checks.family import Anomaly, CheckFamily, Context, Needs
+from datacheck.checks.wording import ceil_fraction, pct
+from datacheck.schema import ColumnSchema
+from datacheck.statistics import ColumnStats
+
+
+class Nulls(CheckFamily):
+    """All-null columns, too many nulls, and more nulls than seen before; from the null counts that every
+    statistics scan computes, so both back-ends judge alike."""
+
+    entries = (
+        Anomaly("column_not_present", "error", "nulls", "Column not present",
+                "The column exists but every value is null, and the schema allows fewer nulls than that.",
+                "check the producer of {column}; if it is legitimately empty set columns[{column}].max_null_fraction "
+                "to null"),
+        Anomaly("too_many_nulls", "error", "nulls", "Too many nulls",
+                "The share of null values is above columns[].max_null_fraction.",
+                "find why {column} is null; if that share is legitimate set columns[{column}].max_null_fraction to "
+                "{value}"),
+        Anomaly("low_presence", "warning", "nulls", "Low presence",
+                "The share of null values is above columns[].warn_max_null_fraction (more nulls than seen before), "
+                "but within max_null_fraction.",
+                "set columns[{column}].warn_max_null_fraction to {value}"),
+    )
+    needs = Needs.ROWS
+
+    def judge_statistics(self, ctx: Context, spec: ColumnSchema, col: ColumnStats) -> None:
+        ctx.ran(spec.name, "nulls")
+        share = col.null_fraction
+        nulls = col.null_count
+        expected = {"max_null_fraction": spec.max_null_fraction, "warn_max_null_fraction": spec.warn_max_null_fraction}
+        if col.count == 0 and spec.max_null_fraction is not None and spec.max_null_fraction < 1:
+            ctx.add(spec, "column_not_present", f"every value of {spec.name!r} is null ({nulls:,} rows)",
+                    observed={"null_fraction": 1.0}, expected=expected, count=nulls, fraction=1.0)
+            return
+        if (spec.max_null_fraction is not None and share > spec.max_null_fraction
+                and beyond_sampling_noise(nulls, col.num_rows, spec.max_null_fraction)):
+            ctx.add(spec, "too_many_nulls",
+                    f"{pct(share)} of {spec.name!r} is null ({nulls:,} of {col.num_rows:,} rows), above "
+                    f"max_null_fraction {spec.max_null_fraction}",
+                    observed={"null_fraction": round(share, 6)}, expected=expected, count=nulls,
+                    fraction=round(share, 6), value=ceil_fraction(share))
+        elif share > min(x for x in (spec.warn_max_null_fraction, spec.max_null_fraction, 1.0) if x is not None):
+            ctx.add(spec, "low_presence",
+                    f"{pct(share)} of {spec.name!r} is null ({nulls:,} of {col.num_rows:,} rows), above "
+                    f"warn_max_null_fraction {spec.warn_max_null_fraction}",
+                    observed={"null_fraction": round(share, 6)}, expected=expected, count=nulls,
+                    fraction=round(share, 6), value=ceil_fraction(share, 4))
+
+
+def beyond_sampling_noise(count: int, rows: int, bound: float, z: float = 3.0) -> bool:
+    """True when `count` of `rows` is more than sampling noise above the share `bound`.
+
+    A batch of 200 rows drawn from a column that is 10% null holds 13% nulls often enough (p ~ 0.09) that a
+    schema bound of 12% would cry wolf on small batches. The count must exceed the bound's expected count by
+    z binomial standard deviations (z = 3: about one false alarm in 700 batches at the bound itself). With
+    bound 0 any null at all is beyond noise.
+    """
+    expected = rows * bound
+    return count > expected + z * math.sqrt(rows * bound * (1.0 - bound))
+
+
+FAMILY = Nulls()

@@ -1,0 +1,115 @@
+"""What a check family adds to the data scan, and what the scan gives back.
+
+A family states its row-level work as polars expressions (`RowTest`: True on each row that breaks the rule),
+and asks to keep a column's values when it must compare rows across batches (uniqueness). The row-check
+compiler (`datacheck.checks.compiler.RowChecks`) evaluates them on every batch of the statistics scan and
+keeps a `Tally` per test; a family reads them back through `RowEvidence`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import polars as pl
+
+from datacheck.checks.model import Example
+from datacheck.schema import ISO_RANGE_TYPES, ColumnSchema, parse_iso
+
+
+@dataclass
+class Tally:
+    """What one row test found over the rows scanned so far: how many rows, and the first examples."""
+
+    count: int = 0
+    examples: list[Example] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RowTest:
+    """One rule checked on every row of a column.
+
+    Fields:
+        key: the tally's name, unique within the column ("below_min", "pattern", ...).
+        violation: a boolean expression, True on the rows that break the rule.
+        values: when set, the breaking rows are also counted by this expression's value (the domain check
+            lists unexpected values with their counts).
+    """
+
+    key: str
+    violation: pl.Expr
+    values: pl.Expr | None = None
+
+
+@dataclass(frozen=True)
+class RowWork:
+    """Everything a family adds to the scan for one column: its row tests, and whether the column's values
+    are kept to compare them across batches (uniqueness)."""
+
+    tests: tuple[RowTest, ...] = ()
+    keep_values: bool = False
+
+
+class RowEvidence(Protocol):
+    """What the scan found, as the families read it when the data was scanned (see RowChecks)."""
+
+    def tally(self, column: str, key: str) -> Tally:
+        """The tally of row test `key` on `column` (an empty one when no row broke it)."""
+        ...
+
+    def unexpected_values(self, column: str) -> dict[Any, int]:
+        """The values counted by the column's `RowTest.values`, with their counts."""
+        ...
+
+    def duplicates(self, column: str) -> tuple[int, int, list[Example]]:
+        """(rows repeating an earlier key, distinct repeated keys, examples) over the kept values."""
+        ...
+
+
+# ---------------------------------------------------------------------------------- expression helpers
+
+
+def bound_literal(spec: ColumnSchema, value: Any) -> Any:
+    """A schema bound as a polars literal compares: ISO text parsed for temporal types."""
+    if spec.type in ISO_RANGE_TYPES and isinstance(value, str):
+        return parse_iso(spec.type, value)
+    return value
+
+
+def typed_values(spec: ColumnSchema, dtype: pl.DataType) -> pl.Expr | None:
+    """The column's values in the form its range is stated in, or None when no range applies.
+
+    Temporal text is parsed with the schema's format (a value that does not parse becomes null), time zones
+    are dropped (bounds are written without one), durations are compared as integers, decimals as floats.
+    """
+    col = pl.col(spec.name)
+    if spec.type in ISO_RANGE_TYPES:
+        if dtype == pl.String:
+            target: Any = {"date": pl.Date, "datetime": pl.Datetime("us"), "time": pl.Time}[spec.type]
+            if spec.format:
+                return col.str.strptime(target, spec.format, strict=False)
+            return col.cast(target, strict=False)
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+            return col.dt.replace_time_zone(None)
+        return col
+    if spec.type == "duration":
+        return col.to_physical()
+    if dtype.is_decimal():
+        return col.cast(pl.Float64)
+    if dtype.is_numeric():
+        return col
+    return None
+
+
+def as_text(spec: ColumnSchema, dtype: pl.DataType) -> pl.Expr:
+    """The column as text (domains, lengths and patterns are stated on the text)."""
+    col = pl.col(spec.name)
+    return col.cast(pl.String) if dtype != pl.String else col
+
+
+def is_text_kind(kind: str) -> bool:
+    """Whether a column kind holds text that lengths and patterns apply to."""
+    return kind in ("string", "categorical")
+
+
+__all__ = ["RowEvidence", "RowTest", "RowWork", "Tally", "as_text", "bound_literal", "is_text_kind", "typed_values"]
