@@ -25,7 +25,7 @@ from datacheck.infer import infer_schema
 from datacheck.jsonschemas import schema_errors
 from datacheck.profile import profile
 from datacheck.render.drift import drift_github, drift_json, drift_junit, drift_markdown, drift_table
-from datacheck.render.report import render_report
+from datacheck.render.registry import render_report
 from datacheck.render.stats import stats_json, stats_markdown, stats_table
 from datacheck.schema import Schema
 from datacheck.validate import validate

@@ -12,7 +12,8 @@ from rich.console import Console
 
 from datacheck.jsonschemas import schema_errors
 from datacheck.render.common import escape_data, escape_property
-from datacheck.render.report import render_report, report_github, report_junit, report_markdown, report_table
+from datacheck.render.registry import render_report
+from datacheck.render.report import report_github, report_junit, report_markdown, report_table
 from datacheck.schema import ColumnSchema, Domain, LengthBounds, Range, Schema
 from datacheck.validate import CATALOGUE, Report, validate
 

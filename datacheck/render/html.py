@@ -45,9 +45,9 @@ from markupsafe import Markup
 from datacheck.render.common import number, percent
 
 if TYPE_CHECKING:
+    from datacheck.checks import Finding, Report
     from datacheck.drift import ColumnDrift, DriftReport
     from datacheck.statistics import ColumnStats, Statistics
-    from datacheck.checks import Finding, Report
 
 HTML_DATA_FORMAT = "datacheck.html_report"
 HTML_DATA_VERSION = 1

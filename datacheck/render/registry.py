@@ -29,6 +29,7 @@ from datacheck.render.common import render_to_text
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from datacheck.checks import Report
     from datacheck.drift import DriftReport
     from datacheck.render import drift as _drift
     from datacheck.render import html as _html
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from datacheck.render import stats as _stats
     from datacheck.schema import Schema
     from datacheck.statistics import Statistics
-    from datacheck.validate import Report
 
 T = TypeVar("T")
 
@@ -197,3 +197,13 @@ for _fmt in ("json", "table", "markdown"):
 
 __all__ = ["Kind", "STATS", "REPORT", "DRIFT", "SCHEMA", "MERGE", "RenderContext", "Renderer", "table",
            "SUFFIX_FORMATS", "register", "formats", "renderer", "render_text", "format_for"]
+
+
+def render_report(report: Report, fmt: str, *, fail_on: str = "error", width: int = 120) -> str:
+    """A validation report as text in one of its formats: table, json, markdown, junit, github, html (without
+    statistics: the cards then show the findings only).
+
+    Raises:
+        ValueError: an unknown format.
+    """
+    return render_text(REPORT, report, fmt, RenderContext(width=width, fail_on=fail_on))

@@ -223,18 +223,5 @@ def report_github(report: Report, file: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_report(report: Report, fmt: str, *, fail_on: str = "error", width: int = 120) -> str:
-    """The report as text in one of the formats the registry has for it: table, json, markdown, junit, github,
-    html (without statistics: the cards then show the findings only).
-
-    Raises:
-        ValueError: an unknown format.
-    """
-    # Imported here: the registry imports this module when it writes a report.
-    from datacheck.render.registry import REPORT, RenderContext, render_text
-
-    return render_text(REPORT, report, fmt, RenderContext(width=width, fail_on=fail_on))
-
-
-__all__ = ["report_table", "report_json", "report_markdown", "report_junit", "report_github", "render_report",
+__all__ = ["report_table", "report_json", "report_markdown", "report_junit", "report_github",
            "headline", "grouped", "example_text"]
