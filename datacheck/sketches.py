@@ -241,22 +241,9 @@ class QuantileLevels:
         return merged
 
 
-def new_kll() -> QuantileSketch:
-    """An empty quantile summary (kept under its old name for callers that build one)."""
-    return QuantileSketch()
-
-
-def kll_to_text(sketch: QuantileSketch) -> str:
-    return sketch.to_text()
-
-
-def kll_from_text(text: str) -> QuantileSketch:
-    return QuantileSketch.from_text(text)
-
-
-def kll_rank_error(sketch: QuantileSketch) -> float:
-    """0 while the summary is exact, else its proven normalized rank error."""
-    return sketch.normalized_rank_error(False)
+# The old name of `QuantileSketch.from_text`, from when the summary was a KLL sketch; validate.py, drift.py and
+# tests/test_drift.py still import it. Remove once they call `QuantileSketch.from_text`.
+kll_from_text = QuantileSketch.from_text
 
 
 # ----------------------------------------------------------------------------------------- HyperLogLog
@@ -267,6 +254,13 @@ _HLL_SEED = 0x5EED_DA7A
 #: Polars hashes are stable within one polars version only, so the hash is named after that version;
 #: registers filled by different hash functions cannot be merged.
 HLL_HASH = f"polars-{pl.__version__}-seed{_HLL_SEED}-int128-or-text"
+
+
+def hll_hashes_as_integer(dtype_name: str) -> bool:
+    """Whether HLL hashes the values of a column of this polars type (its name, e.g. "Int64") as integers
+    (Int128). UInt128 values may not fit in Int128, so that type is hashed as text, like its frequency-table
+    keys."""
+    return dtype_name.startswith(("Int", "UInt")) and dtype_name != "UInt128"
 
 
 def hll_hash_expression(column: pl.Expr, integer: bool = False) -> pl.Expr:

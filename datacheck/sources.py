@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 import polars as pl
 
+from datacheck import parquet_layout
 from datacheck.errors import InputError, SchemaFileError
 from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
 
@@ -101,10 +102,7 @@ class Dataset:
         otherwise (a text file's rows are only known once it has been read)."""
         if not self.files or any(f.format != "parquet" for f in self.files):
             return None
-        try:
-            return sum(pl.scan_parquet(f.path).select(pl.len()).collect().item() for f in self.files)
-        except (pl.exceptions.PolarsError, OSError):
-            return None  # the scan itself will report the file
+        return parquet_layout.total_rows(f.path for f in self.files)  # None: the scan will report the file
 
 
 # --------------------------------------------------------------------------------------------- resolving

@@ -334,15 +334,15 @@ def test_batches_never_exceed_the_batch_size(tmp_path: Path) -> None:
 def test_wide_tables_get_fewer_rows_per_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A batch holds at most BATCH_VALUES values (rows x columns), never fewer than MIN_BATCH_ROWS rows: a
     2,000-column table is not read 500,000 rows at a time. Shrunk here to 60 columns against 30,000 values."""
-    import importlib
+    from datacheck.profile import profile_frame
+    from datacheck import profile_batches as batches
 
-    engine = importlib.import_module("datacheck.profile")  # the module: `datacheck.profile` is also the function
-    monkeypatch.setattr(engine, "BATCH_VALUES", 30_000)
-    monkeypatch.setattr(engine, "MIN_BATCH_ROWS", 100)
-    assert engine.rows_per_batch(60, 500_000) == 500       # 30,000 values / 60 columns
-    assert engine.rows_per_batch(2, 500_000) == 15_000
-    assert engine.rows_per_batch(2, 1_000) == 1_000        # a smaller batch asked for is kept
-    assert engine.rows_per_batch(1_000, 500_000) == 100    # the floor
+    monkeypatch.setattr(batches, "BATCH_VALUES", 30_000)
+    monkeypatch.setattr(batches, "MIN_BATCH_ROWS", 100)
+    assert batches.rows_per_batch(60, 500_000) == 500       # 30,000 values / 60 columns
+    assert batches.rows_per_batch(2, 500_000) == 15_000
+    assert batches.rows_per_batch(2, 1_000) == 1_000        # a smaller batch asked for is kept
+    assert batches.rows_per_batch(1_000, 500_000) == 100    # the floor
     seen: list[int] = []
 
     class Observer:
@@ -351,8 +351,8 @@ def test_wide_tables_get_fewer_rows_per_batch(tmp_path: Path, monkeypatch: pytes
 
     path = tmp_path / "wide.parquet"
     pl.DataFrame({f"c{i}": range(2_600) for i in range(60)}).write_parquet(path, row_group_size=250)
-    stats = engine.profile_frame(pl.scan_parquet(path), observers=[Observer()],
-                                 data_file=DataFile(str(path), "parquet", None))
+    stats = profile_frame(pl.scan_parquet(path), observers=[Observer()],
+                          data_file=DataFile(str(path), "parquet", None))
     assert stats.num_rows == 2_600 == sum(seen)
     assert max(seen) <= 500 and len(seen) >= 6
     assert stats.column("c7").numeric.max == 2_599
@@ -377,7 +377,7 @@ _MEASURE = textwrap.dedent("""
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to sample anonymous memory")
 @pytest.mark.xfail(strict=True, reason=(
-    "profile.py / polars streaming: LazyFrame.collect_batches (and sink_batches) run the query ahead of the consumer "
+    "profile_batches.py / polars streaming: LazyFrame.collect_batches (and sink_batches) run the query ahead of the consumer "
     "and buffer batches, so peak anonymous memory grows with the input: CSV 2M -> 8M rows (26 -> 106 MB) measured "
     "+150 MB -> +320 MB. Bounded memory needs back-pressure (e.g. reading row-group / byte ranges one at a time)."))
 def test_memory_growth_is_bounded_when_the_input_grows_4x(tmp_path: Path) -> None:
