@@ -1,8 +1,8 @@
 """The Statistics model: what `datacheck stats` computes and writes, and what infer, validate and drift read.
 
 Statistics are the pivot artifact: infer, validate and drift read them, not the data. They are frozen
-dataclasses with `to_dict`/`from_dict`, and they carry the mergeable state (`ColumnSketch`) that lets statistics of two parts of a dataset merge into
-the statistics of the whole: see `datacheck.profile.merge`.
+dataclasses with `to_dict`/`from_dict`, and they carry the mergeable state (`ColumnSketch`) that lets
+statistics of two parts of a dataset merge into the statistics of the whole: see `datacheck.profile.merge`.
 
 Definitions (also in README, "Statistics reference"):
 - `count` is the number of non-null values; `null_count + count == num_rows`.

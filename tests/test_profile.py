@@ -191,7 +191,8 @@ def test_in_memory_pandas_and_arrow_give_the_same_statistics() -> None:
     frame = pl.DataFrame({"x": [1.0, 2.5, None], "s": ["a", None, "b"]})
     from_polars = profile(frame)
     assert profile(frame.to_arrow()).columns == from_polars.columns
-    assert profile(pandas.DataFrame({"x": [1.0, 2.5, None], "s": ["a", None, "b"]})).column("x") == from_polars.column("x")
+    from_pandas = profile(pandas.DataFrame({"x": [1.0, 2.5, None], "s": ["a", None, "b"]}))
+    assert from_pandas.column("x") == from_polars.column("x")
 
 
 class TestMerge:
@@ -208,7 +209,8 @@ class TestMerge:
         for a, b in zip(whole.columns, merged.columns):
             assert (a.name, a.count, a.null_count, a.kind) == (b.name, b.count, b.null_count, b.kind)
             if a.numeric:
-                assert (a.numeric.min, a.numeric.max, a.numeric.zero_count) == (b.numeric.min, b.numeric.max, b.numeric.zero_count)
+                assert ((a.numeric.min, a.numeric.max, a.numeric.zero_count)
+                        == (b.numeric.min, b.numeric.max, b.numeric.zero_count))
                 assert b.numeric.mean == pytest.approx(a.numeric.mean, rel=1e-12)
                 assert b.numeric.std == pytest.approx(a.numeric.std, rel=1e-9)
             if a.frequencies and a.frequencies.error == 0:
@@ -234,7 +236,8 @@ class TestMerge:
         assert (merged.column("b").count, merged.column("b").null_count) == (1, 2)
 
     def test_merge_is_associative(self) -> None:
-        parts = [profile(pl.DataFrame({"x": [float(i) for i in range(k, k + 50)], "s": [str(i % 7) for i in range(50)]}))
+        parts = [profile(pl.DataFrame({"x": [float(i) for i in range(k, k + 50)],
+                                       "s": [str(i % 7) for i in range(50)]}))
                  for k in (0, 50, 100)]
         left = merge([merge(parts[:2]), parts[2]])
         right = merge([parts[0], merge(parts[1:])])
