@@ -64,7 +64,8 @@ CSV_INFER_ROWS = 10_000  # datacheck.sources.CSV_INFER_ROWS
 
 REFERENCE_CODE = {
     "parquet": "import polars as pl, sys; pl.read_parquet(sys.argv[1])",
-    "csv": f"import polars as pl, sys; pl.read_csv(sys.argv[1], try_parse_dates=True, infer_schema_length={CSV_INFER_ROWS})",
+    "csv": ("import polars as pl, sys; "
+            f"pl.read_csv(sys.argv[1], try_parse_dates=True, infer_schema_length={CSV_INFER_ROWS})"),
 }
 REFERENCE_LABEL = {
     "parquet": "pl.read_parquet",
@@ -112,7 +113,8 @@ def generate_frame(rows: int, seed: int = SEED):
         "country": with_nulls(pick(countries), 0.03),
         # mid/high-cardinality strings
         "merchant": pick(mid),
-        "user_id": pl.Series(rng.integers(0, rows, size=rows, dtype=np.int64)).cast(pl.String).str.pad_start(10, "0").str.replace(r"^", "u"),
+        "user_id": (pl.Series(rng.integers(0, rows, size=rows, dtype=np.int64)).cast(pl.String)
+                    .str.pad_start(10, "0").str.replace(r"^", "u")),
         "comment": with_nulls(
             pl.Series(rng.integers(0, 2**62, size=rows, dtype=np.int64)).cast(pl.String).str.replace(r"^", "note-"),
             0.30,
@@ -122,9 +124,11 @@ def generate_frame(rows: int, seed: int = SEED):
         "has_default": with_nulls(rng.random(rows) < 0.1, 0.05),
         # dates / times
         "signup_date": day0 + rng.integers(0, 3650, size=rows).astype("timedelta64[D]"),
-        "last_login": with_nulls((ts0 + rng.integers(0, 4 * 365 * 86400, size=rows).astype("timedelta64[s]")).astype("datetime64[us]"), 0.08),
+        "last_login": with_nulls((ts0 + rng.integers(0, 4 * 365 * 86400, size=rows).astype("timedelta64[s]"))
+                                 .astype("datetime64[us]"), 0.08),
     }
-    frame = pl.DataFrame({name: (col if isinstance(col, pl.Series) else pl.Series(col)) for name, col in columns.items()})
+    frame = pl.DataFrame({name: (col if isinstance(col, pl.Series) else pl.Series(col))
+                          for name, col in columns.items()})
     return frame
 
 
@@ -319,7 +323,8 @@ def main(argv=None) -> int:
                         help="stop repeating a measurement once its runs took this many seconds in total "
                              "(default 45; 0 = always run --repeat times)")
     parser.add_argument("--json", action="store_true", help="print results as JSON on stdout (progress on stderr)")
-    parser.add_argument("--data-dir", default=str(DATA_DIR), help=f"where generated files are cached (default {DATA_DIR})")
+    parser.add_argument("--data-dir", default=str(DATA_DIR),
+                        help=f"where generated files are cached (default {DATA_DIR})")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target FAILs")
     args = parser.parse_args(argv)
     if args.quick:

@@ -1,9 +1,11 @@
-"""Row-group sizes of a Parquet file, read straight from its footer.
+"""Row counts of Parquet files, read straight from their footers: the one place datacheck reads them.
 
-The scan reads Parquet in slices (`profile._slices`); a slice that starts or ends inside a row group makes
-polars decode that row group twice, which cost ~15% more read time on the bench file. Cutting slices at
-row-group boundaries needs the row counts of the row groups. pyarrow can tell, but importing
-pyarrow.parquet takes longer (~0.1 s) than reading the few fields needed here.
+`row_group_rows` reads the footer itself; `read_row_group_rows` falls back to pyarrow for the footers it does
+not take and says None when no reader can; `total_rows` adds them up over files. The scan reads Parquet in
+slices (`profile_batches.parquet_slices`); a slice that starts or ends inside a row group makes polars decode
+that row group twice, which cost ~15% more read time on the bench file. Cutting slices at row-group
+boundaries needs the row counts of the row groups. pyarrow can tell, but importing pyarrow.parquet takes
+longer (~0.1 s) than reading the few fields needed here.
 
 The footer is `<FileMetaData> <length: 4 bytes LE> "PAR1"`, with FileMetaData in Thrift's compact
 protocol (https://github.com/apache/thrift/blob/master/doc/specs/thrift-compact-protocol.md). Field 4 of
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Iterable
 
 _MAGIC = b"PAR1"
 
@@ -166,6 +169,39 @@ def row_group_rows(path: str | os.PathLike[str]) -> list[int]:
                 raise FooterError("a row group has no row count")
             rows.append(num_rows)
     return rows
+
+
+def read_row_group_rows(path: str | os.PathLike[str]) -> list[int] | None:
+    """The number of rows of each row group, in file order; None when the footer cannot be read.
+
+    `row_group_rows` first; pyarrow for a footer that reader does not take (one too large to parse quickly,
+    or a structure it does not know). A file that cannot be opened, or that neither reader takes (not Parquet,
+    encrypted, truncated), gives None: reading the data then reports the problem by name.
+    """
+    try:
+        return row_group_rows(path)
+    except OSError:
+        return None
+    except FooterError:
+        pass
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_metadata(path)
+    except Exception:  # pyarrow raises ArrowInvalid/OSError for a corrupt or truncated footer
+        return None
+    return [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+
+
+def total_rows(paths: Iterable[str | os.PathLike[str]]) -> int | None:
+    """The number of rows of all these Parquet files, from their footers; None when one cannot be read."""
+    total = 0
+    for path in paths:
+        groups = read_row_group_rows(path)
+        if groups is None:
+            return None
+        total += sum(groups)
+    return total
 
 
 def slice_bounds(group_rows: list[int], batch_rows: int) -> list[tuple[int, int]]:

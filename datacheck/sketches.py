@@ -10,6 +10,7 @@ import base64
 import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal, cast
 
 import numpy as np
 import polars as pl
@@ -84,7 +85,8 @@ class QuantileSketch:
         return sketch
 
     @classmethod
-    def from_counts(cls, values: np.ndarray, counts: np.ndarray, capacity: int = QUANTILE_SCAN_CAPACITY) -> QuantileSketch:
+    def from_counts(cls, values: np.ndarray, counts: np.ndarray,
+                    capacity: int = QUANTILE_SCAN_CAPACITY) -> QuantileSketch:
         """Summarise distinct finite values with their counts (any order): exact up to `capacity` values."""
         order = np.argsort(values, kind="stable")
         sketch = cls(np.asarray(values, dtype=np.float64)[order], np.asarray(counts, dtype=np.int64)[order], 0.0)
@@ -156,14 +158,14 @@ class QuantileSketch:
 
     def get_rank(self, value: float, inclusive: bool = True) -> float:
         """Estimated fraction of values <= value (< value when not inclusive)."""
-        side = "right" if inclusive else "left"
+        side: Literal["left", "right"] = "right" if inclusive else "left"
         position = np.searchsorted(self.values, value, side=side)
         return float(self.weights[:position].sum()) / self.get_n()
 
     def get_cdf(self, split_points: Iterable[float], inclusive: bool = True) -> list[float]:
         """Estimated CDF at each split point, then 1.0 (as DataSketches returns it)."""
         cumulative = np.concatenate(([0], np.cumsum(self.weights))) / self.get_n()
-        side = "right" if inclusive else "left"
+        side: Literal["left", "right"] = "right" if inclusive else "left"
         positions = np.searchsorted(self.values, np.asarray(list(split_points), dtype=np.float64), side=side)
         return [float(x) for x in cumulative[positions]] + [1.0]
 
@@ -174,9 +176,10 @@ class QuantileSketch:
     def get_quantiles(self, ranks: Iterable[float], inclusive: bool = True) -> list[float]:
         cumulative = np.cumsum(self.weights)
         targets = np.asarray(list(ranks), dtype=np.float64) * cumulative[-1]
-        side = "left" if inclusive else "right"
-        positions = np.minimum(np.searchsorted(cumulative, targets - 1e-9 * cumulative[-1] if inclusive else targets, side=side),
-                               self.values.size - 1)
+        side: Literal["left", "right"] = "left" if inclusive else "right"
+        if inclusive:
+            targets = targets - 1e-9 * cumulative[-1]
+        positions = np.minimum(np.searchsorted(cumulative, targets, side=side), self.values.size - 1)
         return [float(self.values[i]) for i in positions]
 
     # -- text -----------------------------------------------------------------------------------------
@@ -241,22 +244,9 @@ class QuantileLevels:
         return merged
 
 
-def new_kll() -> QuantileSketch:
-    """An empty quantile summary (kept under its old name for callers that build one)."""
-    return QuantileSketch()
-
-
-def kll_to_text(sketch: QuantileSketch) -> str:
-    return sketch.to_text()
-
-
-def kll_from_text(text: str) -> QuantileSketch:
-    return QuantileSketch.from_text(text)
-
-
-def kll_rank_error(sketch: QuantileSketch) -> float:
-    """0 while the summary is exact, else its proven normalized rank error."""
-    return sketch.normalized_rank_error(False)
+# The old name of `QuantileSketch.from_text`, from when the summary was a KLL sketch; validate.py, drift.py and
+# tests/test_drift.py still import it. Remove once they call `QuantileSketch.from_text`.
+kll_from_text = QuantileSketch.from_text
 
 
 # ----------------------------------------------------------------------------------------- HyperLogLog
@@ -267,6 +257,13 @@ _HLL_SEED = 0x5EED_DA7A
 #: Polars hashes are stable within one polars version only, so the hash is named after that version;
 #: registers filled by different hash functions cannot be merged.
 HLL_HASH = f"polars-{pl.__version__}-seed{_HLL_SEED}-int128-or-text"
+
+
+def hll_hashes_as_integer(dtype_name: str) -> bool:
+    """Whether HLL hashes the values of a column of this polars type (its name, e.g. "Int64") as integers
+    (Int128). UInt128 values may not fit in Int128, so that type is hashed as text, like its frequency-table
+    keys."""
+    return dtype_name.startswith(("Int", "UInt")) and dtype_name != "UInt128"
 
 
 def hll_hash_expression(column: pl.Expr, integer: bool = False) -> pl.Expr:
@@ -362,13 +359,13 @@ def misra_gries_merge_frame(table: Mapping[str, int], error: int, counted: pl.Da
                             capacity: int) -> tuple[dict[str, int], int]:
     """`misra_gries_merge` for a batch's counts as a polars frame ("value", "n"), done in polars when large."""
     if counted.height <= capacity:
-        return misra_gries_merge(table, error, zip(counted.get_column("value").to_list(), counted.get_column("n").to_list()),
-                                 0, capacity)
+        pairs = zip(counted.get_column("value").to_list(), counted.get_column("n").to_list())
+        return misra_gries_merge(table, error, pairs, 0, capacity)
     current = pl.DataFrame({"value": list(table), "n": list(table.values())},
                            schema={"value": pl.String, "n": counted.schema["n"]})
     merged = pl.concat([current, counted.select("value", "n")]).group_by("value").agg(pl.col("n").sum())
     if merged.height > capacity:
-        cut = int(merged.get_column("n").top_k(capacity + 1).min())
+        cut = int(cast(int, merged.get_column("n").top_k(capacity + 1).min()))
         merged = merged.filter(pl.col("n") > cut).with_columns(pl.col("n") - cut)
         error += cut
     return dict(zip(merged.get_column("value").to_list(), merged.get_column("n").to_list())), error

@@ -15,12 +15,14 @@ import io
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Literal
 
 import polars as pl
 
+from datacheck import parquet_layout
 from datacheck.errors import InputError, SchemaFileError
 from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
 
@@ -47,6 +49,8 @@ COMPRESSIONS = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd"}
 #: Date detection stays on the first rows: polars' date guessing over a whole file costs ~15x a read.
 CSV_INFER_ROWS = 10_000
 CSV_FULL_INFERENCE_BYTES = 32 * 1024 * 1024
+#: The encodings polars reads CSV in itself; the others are decoded to UTF-8 in memory first.
+CsvEncoding = Literal["utf8", "utf8-lossy"]
 #: The longest first line taken as a CSV header. 10,000 columns with long names fit; a file without line
 #: breaks does not.
 MAX_HEADER_BYTES = 4 * 1024 * 1024
@@ -101,10 +105,7 @@ class Dataset:
         otherwise (a text file's rows are only known once it has been read)."""
         if not self.files or any(f.format != "parquet" for f in self.files):
             return None
-        try:
-            return sum(pl.scan_parquet(f.path).select(pl.len()).collect().item() for f in self.files)
-        except (pl.exceptions.PolarsError, OSError):
-            return None  # the scan itself will report the file
+        return parquet_layout.total_rows(f.path for f in self.files)  # None: the scan will report the file
 
 
 # --------------------------------------------------------------------------------------------- resolving
@@ -129,25 +130,24 @@ def resolve(paths: Iterable[str | os.PathLike[str]], options: ReadOptions | None
         'csv'
     """
     options = options or ReadOptions()
-    paths = [str(p) for p in paths]
-    if not paths:
+    names = [str(p) for p in paths]
+    if not names:
         raise InputError("no DATA given", hint="pass a file, a directory or a glob, e.g. data/*.parquet")
-    if len(paths) == 1 and is_statistics_file(paths[0]):
-        return load_statistics(paths[0])
-    files: list[DataFile] = []
-    for raw in paths:
+    if len(names) == 1 and is_statistics_file(names[0]):
+        return load_statistics(names[0])
+    files: dict[str, DataFile] = {}  # by path: a file named twice (a glob and its name) is read once
+    for raw in names:
         for path in _expand(raw, options):
-            files.append(_data_file(path, options))
-    seen: set[str] = set()
-    unique = [f for f in files if not (f.path in seen or seen.add(f.path))]
-    return Dataset(tuple(unique), options)
+            files.setdefault(path, _data_file(path, options))
+    return Dataset(tuple(files.values()), options)
 
 
 def _expand(raw: str, options: ReadOptions) -> list[str]:
     if any(ch in raw for ch in "*?["):
         matches = sorted(p for p in globmod.glob(raw, recursive=True) if os.path.isfile(p))
         if not matches:
-            raise InputError(f"the pattern {raw!r} matches no file", hint="check the pattern, and quote it so the shell does not expand it")
+            raise InputError(f"the pattern {raw!r} matches no file",
+                             hint="check the pattern, and quote it so the shell does not expand it")
         return matches
     if os.path.isdir(raw):
         if not os.access(raw, os.R_OK | os.X_OK):
@@ -162,7 +162,8 @@ def _expand(raw: str, options: ReadOptions) -> list[str]:
                     found.append(os.path.join(root, name))
         if not found:
             raise InputError("the directory holds no data files", path=raw,
-                             hint=f"supported extensions: {', '.join(sorted(FORMAT_BY_EXTENSION))} (optionally .gz/.zst)")
+                             hint=f"supported extensions: {', '.join(sorted(FORMAT_BY_EXTENSION))} "
+                                  "(optionally .gz/.zst)")
         formats = {_guess_format(p) for p in found} if not options.input_format else {options.input_format}
         if len(formats) > 1:
             listing = ", ".join(sorted(f or "?" for f in formats))
@@ -239,7 +240,8 @@ def load_statistics(path: str | os.PathLike[str]) -> Statistics:
                               hint="create one with 'datacheck stats DATA -o stats.json'")
     version = document.get("version")
     if not isinstance(version, int) or version > STATISTICS_VERSION:
-        raise SchemaFileError(f"statistics version {version!r} is newer than this datacheck understands ({STATISTICS_VERSION})",
+        raise SchemaFileError(f"statistics version {version!r} is newer than this datacheck understands "
+                              f"({STATISTICS_VERSION})",
                               path=path, hint="upgrade datacheck: pip install -U datacheck")
     errors = schema_errors(document, "statistics")
     if errors:
@@ -289,6 +291,7 @@ def _scan_csv(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
     kwargs = _csv_kwargs(data_file, options)
     native = options.encoding.lower().replace("-", "") in ("utf8", "utf8lossy")
     source: str | bytes
+    encoding: CsvEncoding
     if data_file.compression or not native:
         source = _decoded_bytes(data_file, options)
         head, size, encoding = source[: 1 << 16], len(source), "utf8"
@@ -307,7 +310,7 @@ def _scan_csv(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
     return pl.scan_csv(source, schema=schema, encoding=encoding, **kwargs)
 
 
-def _csv_schema(source: str | bytes, size: int, encoding: str, kwargs: dict[str, Any]) -> pl.Schema:
+def _csv_schema(source: str | bytes, size: int, encoding: CsvEncoding, kwargs: dict[str, Any]) -> pl.Schema:
     """Column types: dates and times from the first rows; numbers from the whole file when it is small."""
     sampled = pl.scan_csv(source, encoding=encoding, try_parse_dates=True, infer_schema_length=CSV_INFER_ROWS,
                           **kwargs).collect_schema()
@@ -328,7 +331,7 @@ def _decoded_bytes(data_file: DataFile, options: ReadOptions) -> bytes:
             with gzip.open(path, "rb") as handle:
                 raw = handle.read()
         elif data_file.compression == "zstd":
-            import zstandard  # type: ignore[import-not-found]
+            import zstandard
 
             with open(path, "rb") as handle:
                 raw = zstandard.ZstdDecompressor().stream_reader(handle).read()
@@ -337,7 +340,8 @@ def _decoded_bytes(data_file: DataFile, options: ReadOptions) -> bytes:
     except ImportError:
         raw = _zstd_via_pyarrow(path)
     except (EOFError, OSError, gzip.BadGzipFile) as exc:
-        raise InputError(f"cannot decompress the file ({exc}); it is truncated or not {data_file.compression}", path=path,
+        raise InputError(f"cannot decompress the file ({exc}); it is truncated or not {data_file.compression}",
+                         path=path,
                          hint="check that the upload or export that wrote it finished") from None
     encoding = options.encoding.lower().replace("-", "")
     if encoding in ("utf8", "utf8lossy"):
@@ -345,7 +349,8 @@ def _decoded_bytes(data_file: DataFile, options: ReadOptions) -> bytes:
     try:
         codecs.lookup(options.encoding)
     except LookupError:
-        raise InputError(f"unknown encoding {options.encoding!r}", hint="use a Python codec name such as latin1, cp1252, utf16") from None
+        raise InputError(f"unknown encoding {options.encoding!r}",
+                         hint="use a Python codec name such as latin1, cp1252, utf16") from None
     try:
         return raw.decode(options.encoding).encode("utf-8")
     except UnicodeDecodeError as exc:
@@ -368,7 +373,8 @@ def _check_text(head: bytes, data_file: DataFile, options: ReadOptions) -> None:
     """Catch the encodings polars would misread, before it reads them."""
     encoding = options.encoding.lower().replace("-", "")
     if encoding in ("utf8", "utf8lossy"):
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00"):
+        utf16 = len(head) > 3 and head[1:2] == b"\x00" and head[3:4] == b"\x00"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16:
             raise InputError("the file is UTF-16 text", path=data_file.path, hint="pass --encoding utf16")
         if encoding == "utf8":
             try:
@@ -377,7 +383,8 @@ def _check_text(head: bytes, data_file: DataFile, options: ReadOptions) -> None:
                 if exc.start < len(head) - 4:  # not just a character cut by the end of the sample
                     line = head[: exc.start].count(b"\n") + 1
                     raise InputError("the file is not valid UTF-8", path=data_file.path, line=line,
-                                     hint="pass its encoding, e.g. --encoding latin1 (or utf8-lossy to replace bad bytes)") from None
+                                     hint="pass its encoding, e.g. --encoding latin1 "
+                                          "(or utf8-lossy to replace bad bytes)") from None
     nul = head.find(b"\x00")
     if nul >= 0:
         line = head[:nul].count(b"\n") + 1
@@ -434,8 +441,9 @@ def _check_rows(head: bytes, data_file: DataFile, kwargs: dict[str, Any], comple
             widths = {len(r) for r in _sample_rows(head, other, complete)[:200] if r}
             if len(widths) == 1 and widths.pop() > 1 and other in rows[0][0]:
                 shown = "\\t" if other == "\t" else other
-                raise InputError(f"every line splits on '{shown}', not on the delimiter {separator!r}: the file would read "
-                                 "as one column", path=data_file.path, line=1, hint=f"pass --delimiter '{shown}'")
+                raise InputError(f"every line splits on '{shown}', not on the delimiter {separator!r}: the file "
+                                 "would read as one column", path=data_file.path, line=1,
+                                 hint=f"pass --delimiter '{shown}'")
     if not width:
         return
     line = 1
@@ -443,7 +451,8 @@ def _check_rows(head: bytes, data_file: DataFile, kwargs: dict[str, Any], comple
         # csv.reader counts physical lines; a quoted field may span several.
         if row and len(row) != width and not (len(row) == 1 and row[0] == ""):
             raise InputError(f"malformed CSV: a row has a different number of fields than the header ({len(row)}, not "
-                             f"{width})", path=data_file.path, line=line, hint="fix the row, or check --delimiter (quote fields that contain the delimiter)")
+                             f"{width})", path=data_file.path, line=line,
+                             hint="fix the row, or check --delimiter (quote fields that contain the delimiter)")
         line += sum(field.count("\n") for field in row) + 1
     return
 
@@ -474,7 +483,8 @@ def _read_json(data_file: DataFile, options: ReadOptions) -> pl.DataFrame:
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", path=data_file.path, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
-        raise InputError("the JSON nests objects or arrays too deeply to read (over ~1,000 levels)", path=data_file.path,
+        raise InputError("the JSON nests objects or arrays too deeply to read (over ~1,000 levels)",
+                         path=data_file.path,
                          hint="flatten the nested fields, or write the data as NDJSON") from None
     document = _json_table(document, data_file.path)
     try:
@@ -554,7 +564,8 @@ def read_error(exc: BaseException, data_file: DataFile) -> InputError:
         line = _csv_problem_line(data_file)
         if "more fields than" in message or "fewer fields" in message or (line and line[1] == "fields"):
             where = line[0] if line else None
-            return InputError("malformed CSV: a row has a different number of fields than the header", path=path, line=where,
+            return InputError("malformed CSV: a row has a different number of fields than the header", path=path,
+                              line=where,
                               hint="fix the row, or check --delimiter (quote fields that contain the delimiter)")
         if line and line[1] == "quote":
             return InputError("malformed CSV: a quoted field is never closed", path=path, line=line[0],
@@ -566,9 +577,11 @@ def read_error(exc: BaseException, data_file: DataFile) -> InputError:
         if "could not parse" in message:
             line_no = _line_at_offset(path, int(match.group(1))) if match and not data_file.compression else None
             return InputError(f"malformed CSV: {_first_line(exc)}", path=path, line=line_no,
-                              hint="a column changes type part-way through; add the odd value with --null-value, or fix the data")
+                              hint="a column changes type part-way through; add the odd value with --null-value, "
+                                   "or fix the data")
     if data_file.format == "parquet" or "parquet" in message.lower():
-        return InputError(f"not a readable Parquet file ({_first_line(exc)}); it may be truncated or corrupt", path=path,
+        return InputError(f"not a readable Parquet file ({_first_line(exc)}); it may be truncated or corrupt",
+                          path=path,
                           hint="rewrite the file, or check that the upload finished")
     if data_file.format == "ipc":
         return InputError(f"not a readable Arrow IPC file ({_first_line(exc)})", path=path)

@@ -1,14 +1,15 @@
 """The Statistics model: what `datacheck stats` computes and writes, and what infer, validate and drift read.
 
-Statistics are the pivot artifact (design.md §1). They are frozen dataclasses with `to_dict`/`from_dict`,
-and they carry the mergeable state (`ColumnSketch`) that lets statistics of two parts of a dataset merge into
-the statistics of the whole: see `datacheck.profile.merge`.
+Statistics are the pivot artifact: infer, validate and drift read them, not the data. They are frozen
+dataclasses with `to_dict`/`from_dict`, and they carry the mergeable state (`ColumnSketch`) that lets
+statistics of two parts of a dataset merge into the statistics of the whole: see `datacheck.profile.merge`.
 
 Definitions (also in README, "Statistics reference"):
 - `count` is the number of non-null values; `null_count + count == num_rows`.
 - Numeric `min`, `max`, `mean`, `std` (population, ddof 0), `quantiles` and `histogram` are over the finite
   values only; NaN and +/-inf are counted in `nan_count` and `inf_count` (`neg_inf_count` of them negative).
-- Quantiles and histograms come from a KLL sketch whose normalized rank error is stored in `rank_error`.
+- Quantiles and histograms come from a quantile summary (`sketches.QuantileSketch`) whose normalized rank
+  error is stored in `rank_error`.
 - `distinct` is exact while the column has at most `FREQUENCY_CAPACITY` distinct values, else a HyperLogLog
   estimate (relative standard error about 0.8%).
 - `frequencies` is a Misra-Gries summary: each stored count is a lower bound and the true count is at most
@@ -21,6 +22,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
+
 STATISTICS_FORMAT = "datacheck.statistics"
 STATISTICS_VERSION = 1
 QUANTILE_PROBABILITIES = (0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0)
@@ -29,6 +32,73 @@ TOP_VALUES = 10
 FREQUENCY_CAPACITY = 1000
 
 KINDS = ("numeric", "categorical", "string", "boolean", "temporal", "nested", "binary")
+
+
+def column_kind(dtype: pl.DataType) -> str:
+    """The kind (one of KINDS) of a polars dtype: numeric, categorical, string, boolean, temporal, nested or
+    binary.
+
+    Example:
+        >>> column_kind(pl.Int32()), column_kind(pl.Date()), column_kind(pl.List(pl.String))
+        ('numeric', 'temporal', 'nested')
+    """
+    if dtype == pl.Boolean:
+        return "boolean"
+    if dtype.is_numeric():
+        return "numeric"
+    if dtype in (pl.String, pl.Utf8):
+        return "string"
+    if isinstance(dtype, (pl.Categorical, pl.Enum)) or dtype in (pl.Categorical, pl.Enum):
+        return "categorical"
+    if dtype.is_temporal():
+        return "temporal"
+    if dtype == pl.Binary:
+        return "binary"
+    if dtype.is_nested():
+        return "nested"
+    return "binary" if dtype == pl.Object else "nested"
+
+
+def temporal_unit(dtype: str) -> str:
+    """The physical unit of a temporal dtype as polars names it ("Date", "Datetime(time_unit='ms', ...)"):
+    days, ms, us or ns ("unknown" for other types). Temporal statistics are numbers in this unit."""
+    if dtype == "Date":
+        return "days"
+    if dtype.startswith("Datetime") or dtype.startswith("Duration"):
+        return "ns" if "'ns'" in dtype else "ms" if "'ms'" in dtype else "us"
+    if dtype == "Time":
+        return "ns"
+    return "unknown"
+
+
+def temporal_text(value: float | None, dtype: str) -> str | None:
+    """A temporal statistic (a whole number of `temporal_unit(dtype)` units) as text: ISO 8601 dates,
+    datetimes and times as polars writes them, without trailing zeros of the fraction, and durations as
+    ISO 8601 durations. A fractional value is truncated to whole units. None stays None.
+
+    Example:
+        >>> temporal_text(19723, "Date"), temporal_text(1.5e9, "Datetime(time_unit='ms', time_zone=None)")
+        ('2024-01-01', '1970-01-18 08:40:00')
+    """
+    if value is None:
+        return None
+    unit = temporal_unit(dtype)
+    if dtype == "Date":
+        target: pl.DataType = pl.Date()
+    elif dtype.startswith("Datetime"):
+        target = pl.Datetime(unit)  # type: ignore[arg-type]
+    elif dtype.startswith("Duration"):
+        # polars cannot cast a duration to text; ISO 8601 ("P1DT1H1M1.001S") is unambiguous.
+        duration = pl.Series([int(value)], dtype=pl.Int64).cast(pl.Duration(unit))  # type: ignore[arg-type]
+        return duration.dt.to_string("iso")[0]
+    elif dtype == "Time":
+        target = pl.Time()
+    else:
+        return str(value)
+    text = pl.Series([int(value)], dtype=pl.Int64).cast(target).cast(pl.String)[0]
+    if "." in text:  # "2024-01-01 06:22:26.000000" -> "2024-01-01 06:22:26"
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def _finite_or_none(value: float | None) -> float | None:
@@ -102,9 +172,9 @@ class NumericStats:
         integral: every finite value is a whole number (true for integer dtypes).
         min, max, mean, std: over finite values; std is the population standard deviation (ddof 0).
             None when the column has no finite value.
-        quantiles: values at QUANTILE_PROBABILITIES, from the KLL sketch.
-        histogram: HISTOGRAM_BUCKETS equal-width buckets between min and max, from the KLL sketch.
-        rank_error: the KLL sketch's normalized rank error (0 when quantiles are exact).
+        quantiles: values at QUANTILE_PROBABILITIES, from the quantile summary.
+        histogram: HISTOGRAM_BUCKETS equal-width buckets between min and max, from the quantile summary.
+        rank_error: the quantile summary's normalized rank error (0 when quantiles are exact).
     """
 
     nan_count: int = 0
@@ -241,7 +311,10 @@ class ColumnSketch:
     """The mergeable state that is not visible in the other fields, serialized as text.
 
     Fields:
-        kll: base64 of the Apache DataSketches KLL doubles sketch over finite values (numeric, temporal).
+        kll: text of the quantile summary over finite values (numeric, temporal): `sketches.QuantileSketch`,
+            written by its `to_text`. The field and its file key keep the name "kll" from the first versions,
+            which stored an Apache DataSketches KLL sketch there: files already written carry that key, and
+            the name in code follows the key (validate and drift read it as `sketch.kll`).
         hll: base64 of HyperLogLog registers (precision HLL_PRECISION), once the frequency table overflowed.
         hll_hash: which hash function filled the registers; registers with different hashes do not merge.
         length_sum: sum of string lengths, so that the mean length merges exactly.
@@ -401,4 +474,5 @@ __all__ = [
     "Statistics", "ColumnStats", "NumericStats", "Histogram", "ValueCount", "Quantile", "LengthStats",
     "Distinct", "Frequencies", "TemporalRange", "ColumnSketch", "SourceInfo",
     "QUANTILE_PROBABILITIES", "HISTOGRAM_BUCKETS", "TOP_VALUES", "FREQUENCY_CAPACITY", "KINDS",
+    "column_kind", "temporal_unit", "temporal_text",
 ]

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from datacheck.profile import merge, profile
 from datacheck.statistics import Statistics
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SCHEMA = {"i": pl.Int64, "f": pl.Float64, "s": pl.String, "b": pl.Boolean}
 #: HLL with 2^14 registers has a relative standard error of 0.8%; 3% is more than 3 sigma (as in test_profile).
 HLL_BOUND = 0.03
@@ -81,7 +82,8 @@ def big_part(seed: int, rows: int, cardinality: int) -> pl.DataFrame:
         "b": rng.random(rows) < 0.3,
     }, schema={"s": pl.String, "i": pl.Int64, "f": pl.Float64, "b": pl.Boolean})
     nulls = pl.Series(rng.random(rows) < 0.05)
-    return frame.with_columns(pl.when(~nulls).then(pl.col("s")).alias("s"), pl.when(~nulls).then(pl.col("f")).alias("f"))
+    return frame.with_columns(pl.when(~nulls).then(pl.col("s")).alias("s"),
+                              pl.when(~nulls).then(pl.col("f")).alias("f"))
 
 
 @st.composite
@@ -106,7 +108,8 @@ def exact_view(stats: Statistics, *, sketched: bool = True) -> dict[str, Any]:
             entry["lengths"] = (col.lengths.min, col.lengths.max)
         if col.numeric is not None:
             n = col.numeric
-            entry["numeric"] = (n.nan_count, n.inf_count, n.neg_inf_count, n.zero_count, n.negative_count, n.integral, n.min, n.max)
+            entry["numeric"] = (n.nan_count, n.inf_count, n.neg_inf_count, n.zero_count, n.negative_count,
+                                n.integral, n.min, n.max)
             if sketched and n.rank_error == 0:
                 entry["quantiles"], entry["histogram"] = n.quantiles, n.histogram
         if sketched and col.distinct is not None and col.distinct.exact:
@@ -176,7 +179,8 @@ def test_merge_agrees_with_profiling_the_concatenation(case: tuple[pl.DataFrame,
 
 @SETTINGS
 @given(split_frames(parts=2), st.sampled_from(list(SCHEMA)))
-def test_a_column_missing_from_a_part_counts_as_null(case: tuple[pl.DataFrame, list[pl.DataFrame]], dropped: str) -> None:
+def test_a_column_missing_from_a_part_counts_as_null(case: tuple[pl.DataFrame, list[pl.DataFrame]],
+                                                     dropped: str) -> None:
     _, (first, second) = case
     merged = merge([profile(first.drop(dropped)), profile(second)])
     assert_rows_add_up(merged)
@@ -215,7 +219,8 @@ def test_merged_quantiles_and_histograms_lie_within_rank_error(parts: list[pl.Da
         for item in col.numeric.quantiles:
             below = np.searchsorted(values, item.value, side="left") / n
             at_or_below = np.searchsorted(values, item.value, side="right") / n
-            assert below - slack <= item.q <= at_or_below + slack, (name, item, below, at_or_below, col.numeric.rank_error)
+            assert below - slack <= item.q <= at_or_below + slack, (name, item, below, at_or_below,
+                                                                    col.numeric.rank_error)
         histogram = col.numeric.histogram
         assert sum(histogram.counts) == n
         # A bucket's count is a difference of two cumulative counts, each within rank_error * n.
@@ -232,7 +237,8 @@ def test_merged_frequency_tables_lie_within_misra_gries_error(parts: list[pl.Dat
         col = merged.column(name)
         if col.frequencies is None:
             continue
-        text = _truth(frame, name).cast(pl.String).str.to_lowercase() if name == "b" else _truth(frame, name).cast(pl.String)
+        text = _truth(frame, name).cast(pl.String)
+        text = text.str.to_lowercase() if name == "b" else text
         truth = dict(text.value_counts().iter_rows())
         table, error = col.frequencies.as_mapping(), col.frequencies.error
         assert col.frequencies.total == col.count == text.len()

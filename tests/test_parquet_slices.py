@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from datacheck.parquet_layout import FooterError, row_group_rows, slice_bounds
+from datacheck.parquet_layout import FooterError, read_row_group_rows, row_group_rows, slice_bounds, total_rows
 from datacheck.profile import profile_frame
 from datacheck.sources import DataFile
 
@@ -75,6 +75,37 @@ def test_a_footer_too_large_to_parse_quickly_falls_back_to_plain_slices(tmp_path
     stats = sliced_profile(path, 1_000)
     assert stats.num_rows == 5_000
     assert stats.column("x").numeric.mean == pytest.approx(2_499.5)
+
+
+def test_row_counts_fall_back_to_pyarrow_for_a_footer_the_quick_reader_refuses(tmp_path: Path) -> None:
+    # 5,000 one-row groups make a footer over MAX_FOOTER_BYTES: the quick reader refuses it, pyarrow reads it.
+    path = tmp_path / "tiny_groups.parquet"
+    pl.DataFrame({"x": np.arange(5_000)}).write_parquet(path, row_group_size=1)
+    with pytest.raises(FooterError, match="too large"):
+        row_group_rows(path)
+    assert read_row_group_rows(path) == pyarrow_row_groups(path) == [1] * 5_000
+    small = tmp_path / "small.parquet"
+    pl.DataFrame({"x": np.arange(1_000)}).write_parquet(small, row_group_size=300)
+    assert read_row_group_rows(small) == pyarrow_row_groups(small) == [300, 300, 300, 100]
+
+
+def test_row_counts_are_none_when_no_reader_can_tell(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.parquet"
+    fake.write_bytes(b"id,name\n1,a\n" * 10)
+    assert read_row_group_rows(fake) is None
+    assert read_row_group_rows(tmp_path / "missing.parquet") is None
+
+
+def test_total_rows_adds_every_file_and_is_none_when_one_is_unreadable(tmp_path: Path) -> None:
+    paths = []
+    for rows, size in ((1_234, 500), (4_321, 1_000), (7, 1)):
+        paths.append(tmp_path / f"part{rows}.parquet")
+        pl.DataFrame({"x": np.arange(rows)}).write_parquet(paths[-1], row_group_size=size)
+    assert total_rows(paths) == sum(pq.read_metadata(p).num_rows for p in paths) == 1_234 + 4_321 + 7
+    assert total_rows([]) == 0
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1" + b"\0" * 20)
+    assert total_rows([*paths, broken]) is None
 
 
 def test_slice_bounds_follow_row_groups() -> None:

@@ -1,7 +1,7 @@
 """The statistics engine, checked against numpy on the same values.
 
 Each test builds a small frame, profiles it, and recomputes the statistic independently with numpy (or by
-hand). Quantiles and histograms come from a KLL sketch, so they are checked against their rank-error bound.
+hand). Quantiles and histograms come from a quantile summary, so they are checked against their rank-error bound.
 """
 
 from __future__ import annotations
@@ -191,7 +191,8 @@ def test_in_memory_pandas_and_arrow_give_the_same_statistics() -> None:
     frame = pl.DataFrame({"x": [1.0, 2.5, None], "s": ["a", None, "b"]})
     from_polars = profile(frame)
     assert profile(frame.to_arrow()).columns == from_polars.columns
-    assert profile(pandas.DataFrame({"x": [1.0, 2.5, None], "s": ["a", None, "b"]})).column("x") == from_polars.column("x")
+    from_pandas = profile(pandas.DataFrame({"x": [1.0, 2.5, None], "s": ["a", None, "b"]}))
+    assert from_pandas.column("x") == from_polars.column("x")
 
 
 class TestMerge:
@@ -208,7 +209,8 @@ class TestMerge:
         for a, b in zip(whole.columns, merged.columns):
             assert (a.name, a.count, a.null_count, a.kind) == (b.name, b.count, b.null_count, b.kind)
             if a.numeric:
-                assert (a.numeric.min, a.numeric.max, a.numeric.zero_count) == (b.numeric.min, b.numeric.max, b.numeric.zero_count)
+                assert ((a.numeric.min, a.numeric.max, a.numeric.zero_count)
+                        == (b.numeric.min, b.numeric.max, b.numeric.zero_count))
                 assert b.numeric.mean == pytest.approx(a.numeric.mean, rel=1e-12)
                 assert b.numeric.std == pytest.approx(a.numeric.std, rel=1e-9)
             if a.frequencies and a.frequencies.error == 0:
@@ -234,7 +236,8 @@ class TestMerge:
         assert (merged.column("b").count, merged.column("b").null_count) == (1, 2)
 
     def test_merge_is_associative(self) -> None:
-        parts = [profile(pl.DataFrame({"x": [float(i) for i in range(k, k + 50)], "s": [str(i % 7) for i in range(50)]}))
+        parts = [profile(pl.DataFrame({"x": [float(i) for i in range(k, k + 50)],
+                                       "s": [str(i % 7) for i in range(50)]}))
                  for k in (0, 50, 100)]
         left = merge([merge(parts[:2]), parts[2]])
         right = merge([parts[0], merge(parts[1:])])
@@ -275,12 +278,12 @@ def test_durations_have_iso_8601_min_and_max() -> None:
 def test_small_integer_ranges_are_counted_exactly() -> None:
     # Ages, small counts and dates are counted with a bincount instead of a group-by; the counts must be
     # numpy's, Int8 differences must not wrap, and columns beyond the range fall back to polars.
-    from datacheck.profile import SMALL_RANGE, _small_range_counts
+    from datacheck.profile_queries import SMALL_RANGE, small_range_counts
 
     rng = np.random.default_rng(4)
     raw = rng.integers(-128, 128, 5_000).astype(np.int8)
     column = pl.Series("x", raw).scatter([3, 7], None)
-    counted = _small_range_counts(column)
+    counted = small_range_counts(column)
     expected_values, expected_counts = np.unique(np.delete(raw, [3, 7]), return_counts=True)
     assert counted.get_column("value").dtype == pl.Int8
     assert counted.get_column("value").to_list() == expected_values.tolist()
@@ -288,14 +291,14 @@ def test_small_integer_ranges_are_counted_exactly() -> None:
     # Non-negative values are counted from zero; values far from zero from their minimum.
     for low, dtype in ((0, pl.UInt16), (19_000, pl.Int32), (3 * SMALL_RANGE, pl.Int64)):
         raw = rng.integers(low, low + 2_000, 5_000)
-        counted = _small_range_counts(pl.Series("x", raw, dtype=dtype))
+        counted = small_range_counts(pl.Series("x", raw, dtype=dtype))
         expected_values, expected_counts = np.unique(raw, return_counts=True)
         assert counted.get_column("value").dtype == dtype
         assert counted.get_column("value").to_list() == expected_values.tolist()
         assert counted.get_column("n").to_list() == expected_counts.tolist()
-    assert _small_range_counts(pl.Series([0, SMALL_RANGE], dtype=pl.Int64)) is None
-    assert _small_range_counts(pl.Series([1.0, 2.0])) is None
-    assert _small_range_counts(pl.Series([None, None], dtype=pl.Int32)) is None
+    assert small_range_counts(pl.Series([0, SMALL_RANGE], dtype=pl.Int64)) is None
+    assert small_range_counts(pl.Series([1.0, 2.0])) is None
+    assert small_range_counts(pl.Series([None, None], dtype=pl.Int32)) is None
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -303,7 +306,7 @@ def test_floats_sorted_through_integer_keys_match_numpy(dtype) -> None:
     # Floats are sorted as int64 keys made from their bits; the result must be numpy's sort of the finite
     # values, with negative numbers, -0.0, subnormals, the float limits, NaN (both signs), infinities and
     # nulls in the input.
-    from datacheck.profile import _sorted_finite
+    from datacheck.profile_queries import sorted_finite
 
     rng = np.random.default_rng(11)
     limits = np.finfo(dtype)
@@ -317,10 +320,10 @@ def test_floats_sorted_through_integer_keys_match_numpy(dtype) -> None:
     assert column.dtype.is_float()
     expected = np.sort(np.delete(values, [2, 40]).astype(np.float64))
     expected = expected[np.isfinite(expected)]
-    ordered = _sorted_finite(column)
+    ordered = sorted_finite(column)
     assert ordered.dtype == np.float64
     assert np.array_equal(ordered, expected)
-    assert np.array_equal(_sorted_finite(pl.Series([3, None, -7, 2**62], dtype=pl.Int64)), [-7.0, 3.0, 2.0**62])
+    assert np.array_equal(sorted_finite(pl.Series([3, None, -7, 2**62], dtype=pl.Int64)), [-7.0, 3.0, 2.0**62])
 
 
 def test_many_batches_keep_the_quantile_error_small() -> None:
@@ -331,7 +334,7 @@ def test_many_batches_keep_the_quantile_error_small() -> None:
 
     rng = np.random.default_rng(3)
     batches = [rng.normal(size=20_000) for _ in range(64)]
-    levels, running = sketches.QuantileLevels(), sketches.new_kll()
+    levels, running = sketches.QuantileLevels(), sketches.QuantileSketch()
     for batch in batches:
         levels.add(sketches.QuantileSketch.from_sorted(np.sort(batch)))
         running.merge(sketches.QuantileSketch.from_sorted(np.sort(batch)))

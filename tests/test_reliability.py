@@ -65,7 +65,8 @@ def _commands(p: dict[str, Path], out: Path) -> list[list[str]]:
     return [
         ["stats", str(p["csv"]), "-o", str(out)],
         ["infer", str(p["parquet"]), "-o", str(out)],
-        ["validate", str(p["current"]), "--schema", str(p["schema"]), "--baseline", str(p["stats"]), "-f", "json", "-o", str(out)],
+        ["validate", str(p["current"]), "--schema", str(p["schema"]), "--baseline", str(p["stats"]), "-f", "json",
+         "-o", str(out)],
         ["drift", str(p["stats"]), str(p["current"]), "-f", "json", "-o", str(out)],
         ["merge", str(p["stats"]), str(p["stats"]), "-o", str(out)],
         ["schema", "update", str(p["schema"]), str(p["current"]), "-o", str(out)],
@@ -80,10 +81,12 @@ def _leftovers(directory: Path, keep: set[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("failure", ["fsync", "replace", "write"])
-def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(failure: str, inputs: dict[str, Path], tmp_path: Path,
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(failure: str, inputs: dict[str, Path],
+                                                                     tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "result.json"
     full = OSError(errno.ENOSPC, "No space left on device")
+    real_fdopen = os.fdopen
 
     def boom(*args: object, **kwargs: object) -> None:
         raise full
@@ -96,13 +99,11 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(failure: str,
             elif failure == "replace":
                 patch.setattr(output.os, "replace", boom)
             else:
-                real_fdopen = os.fdopen
-
                 class Full:
                     def __init__(self, fd: int, *a: object, **k: object) -> None:
                         self._handle = real_fdopen(fd, *a, **k)  # type: ignore[call-overload]
 
-                    def __enter__(self) -> "Full":
+                    def __enter__(self) -> Full:
                         return self
 
                     def __exit__(self, *exc: object) -> None:
@@ -265,7 +266,8 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
     data = _big_csv(tmp_path / "big.csv", 3_000_000)
     out = tmp_path / "stats.json"
     for argv in (["stats", str(data), "-f", "json"], ["stats", str(data), "-o", str(out)]):
-        proc = subprocess.Popen([sys.executable, "-m", "datacheck", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen([sys.executable, "-m", "datacheck", *argv], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
         _wait_until_scanning(proc, data)
         time.sleep(0.2)
         sent = time.monotonic()
@@ -274,7 +276,8 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
         took = time.monotonic() - sent
         text = stderr.decode()
         if proc.returncode == 0:
-            pytest.skip(f"the scan finished before the signal arrived ({argv[0]}); the machine is too fast for this file")
+            pytest.skip(f"the scan finished before the signal arrived ({argv[0]}); "
+                        "the machine is too fast for this file")
         assert proc.returncode == 130, (proc.returncode, text[-2000:])
         assert "Traceback" not in text and "Aborted" not in text, text
         assert [line for line in text.splitlines() if line.strip()] == ["Interrupted."]
@@ -334,15 +337,15 @@ def test_batches_never_exceed_the_batch_size(tmp_path: Path) -> None:
 def test_wide_tables_get_fewer_rows_per_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A batch holds at most BATCH_VALUES values (rows x columns), never fewer than MIN_BATCH_ROWS rows: a
     2,000-column table is not read 500,000 rows at a time. Shrunk here to 60 columns against 30,000 values."""
-    import importlib
+    from datacheck import profile_batches as batches
+    from datacheck.profile import profile_frame
 
-    engine = importlib.import_module("datacheck.profile")  # the module: `datacheck.profile` is also the function
-    monkeypatch.setattr(engine, "BATCH_VALUES", 30_000)
-    monkeypatch.setattr(engine, "MIN_BATCH_ROWS", 100)
-    assert engine.rows_per_batch(60, 500_000) == 500       # 30,000 values / 60 columns
-    assert engine.rows_per_batch(2, 500_000) == 15_000
-    assert engine.rows_per_batch(2, 1_000) == 1_000        # a smaller batch asked for is kept
-    assert engine.rows_per_batch(1_000, 500_000) == 100    # the floor
+    monkeypatch.setattr(batches, "BATCH_VALUES", 30_000)
+    monkeypatch.setattr(batches, "MIN_BATCH_ROWS", 100)
+    assert batches.rows_per_batch(60, 500_000) == 500       # 30,000 values / 60 columns
+    assert batches.rows_per_batch(2, 500_000) == 15_000
+    assert batches.rows_per_batch(2, 1_000) == 1_000        # a smaller batch asked for is kept
+    assert batches.rows_per_batch(1_000, 500_000) == 100    # the floor
     seen: list[int] = []
 
     class Observer:
@@ -351,8 +354,8 @@ def test_wide_tables_get_fewer_rows_per_batch(tmp_path: Path, monkeypatch: pytes
 
     path = tmp_path / "wide.parquet"
     pl.DataFrame({f"c{i}": range(2_600) for i in range(60)}).write_parquet(path, row_group_size=250)
-    stats = engine.profile_frame(pl.scan_parquet(path), observers=[Observer()],
-                                 data_file=DataFile(str(path), "parquet", None))
+    stats = profile_frame(pl.scan_parquet(path), observers=[Observer()],
+                          data_file=DataFile(str(path), "parquet", None))
     assert stats.num_rows == 2_600 == sum(seen)
     assert max(seen) <= 500 and len(seen) >= 6
     assert stats.column("c7").numeric.max == 2_599
@@ -377,7 +380,8 @@ _MEASURE = textwrap.dedent("""
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to sample anonymous memory")
 @pytest.mark.xfail(strict=True, reason=(
-    "profile.py / polars streaming: LazyFrame.collect_batches (and sink_batches) run the query ahead of the consumer "
+    "profile_batches.py / polars streaming: LazyFrame.collect_batches (and sink_batches) run the query ahead of the "
+    "consumer "
     "and buffer batches, so peak anonymous memory grows with the input: CSV 2M -> 8M rows (26 -> 106 MB) measured "
     "+150 MB -> +320 MB. Bounded memory needs back-pressure (e.g. reading row-group / byte ranges one at a time)."))
 def test_memory_growth_is_bounded_when_the_input_grows_4x(tmp_path: Path) -> None:
