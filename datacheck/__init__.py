@@ -29,7 +29,7 @@ _EXPORTS = {
     "load_statistics": "datacheck.sources",
     "Schema": "datacheck.schema",
     "infer_schema": "datacheck.infer",
-    "validate": "datacheck.validate",
+    "validate": "datacheck.checks",
     "Report": "datacheck.checks",
     "drift": "datacheck.drift",
     "DriftReport": "datacheck.drift",
@@ -41,9 +41,9 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
+from datacheck.checks import validate  # noqa: E402, F401
 from datacheck.drift import drift  # noqa: E402, F401  (see the module docstring)
 from datacheck.profile import merge, profile  # noqa: E402, F401
-from datacheck.validate import validate  # noqa: E402, F401
 
 
 def __getattr__(name: str) -> Any:

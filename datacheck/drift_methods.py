@@ -487,7 +487,7 @@ def _histogram_counts(col: ColumnStats) -> dm.HistogramCounts:
 
 
 def _sketch(col: ColumnStats) -> Any:
-    return sketches.kll_from_text(col.sketch.kll) if col.sketch.kll else None
+    return sketches.QuantileSketch.from_text(col.sketch.quantiles) if col.sketch.quantiles else None
 
 
 def _numeric_shape(ka: Any, kb: Any) -> tuple[tuple[float, ...], tuple[float, ...]]:

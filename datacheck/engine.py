@@ -42,6 +42,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from datacheck.errors import DatacheckError, InputError, UsageError
+from datacheck.parquet_layout import read_row_group_rows
 from datacheck.profile import ProgressCallback, merge, profile_frame
 from datacheck.sources import DataFile, Dataset, ReadOptions, resolve, scan_file
 from datacheck.statistics import SourceInfo, Statistics
@@ -163,7 +164,7 @@ def plan_partitions(dataset: Dataset, partition_rows: int = PARTITION_ROWS) -> l
         raise UsageError(f"partition_rows must be at least 1, got {partition_rows}")
     parquet = [f for f in dataset.files if f.format == "parquet" and f.compression is None]
     with ThreadPoolExecutor(max_workers=min(16, max(1, len(parquet)))) as pool:
-        groups = dict(zip((f.path for f in parquet), pool.map(_row_groups, parquet)))
+        groups = dict(zip((f.path for f in parquet), pool.map(read_row_group_rows, (f.path for f in parquet))))
     partitions: list[Partition] = []
     for data_file in dataset.files:
         sizes = groups.get(data_file.path)
@@ -181,17 +182,6 @@ def plan_partitions(dataset: Dataset, partition_rows: int = PARTITION_ROWS) -> l
                 partitions.append(Partition(data_file, first, index, offset, rows))
                 first, offset, rows = index + 1, offset + rows, 0
     return partitions
-
-
-def _row_groups(data_file: DataFile) -> list[int] | None:
-    """Rows per row group from the Parquet footer, or None when the footer cannot be read."""
-    import pyarrow.parquet as pq
-
-    try:
-        metadata = pq.read_metadata(data_file.path)
-    except Exception:  # pyarrow raises ArrowInvalid/OSError for a corrupt or truncated footer
-        return None
-    return [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
 
 
 

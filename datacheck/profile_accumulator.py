@@ -196,7 +196,7 @@ class ColumnAccumulator:
                                           self.table_error, self.count)
                 top = frequencies.values[:TOP_VALUES]
         hll_text = sketches.hll_to_text(self.hll) if (self.overflowed and self.hll is not None) else None
-        sketch = ColumnSketch(kll=summary_text, hll=hll_text, hll_hash=self.hll_hash if hll_text else None,
+        sketch = ColumnSketch(quantiles=summary_text, hll=hll_text, hll_hash=self.hll_hash if hll_text else None,
                               length_sum=self.length_sum, m2=self.m2, finite_count=self.finite_count)
         return ColumnStats(name=self.name, dtype=self.dtype, kind=self.kind, count=self.count,
                            null_count=self.null_count, numeric=numeric, temporal=temporal, lengths=lengths,

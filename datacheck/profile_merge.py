@@ -73,8 +73,8 @@ def accumulator_from(stats: ColumnStats) -> ColumnAccumulator:
         acc.finite_count, acc.m2 = stats.sketch.finite_count, stats.sketch.m2
         acc.mean = n.mean if n.mean is not None else 0.0
         acc.min, acc.max = n.min, n.max
-        # `sketch.kll` holds the quantile summary (the field keeps the name of its file key).
-        acc.quantile_summary = sketches.QuantileSketch.from_text(stats.sketch.kll) if stats.sketch.kll else None
+        summary = stats.sketch.quantiles
+        acc.quantile_summary = sketches.QuantileSketch.from_text(summary) if summary else None
     if stats.lengths is not None:
         acc.length_min, acc.length_max, acc.length_sum = stats.lengths.min, stats.lengths.max, stats.sketch.length_sum
     if stats.distinct is None:

@@ -39,7 +39,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from datacheck.errors import SchemaFileError
 
@@ -59,7 +59,7 @@ STRING_TYPES = ("string", "categorical")
 STORAGE = ("integer", "string")
 SEVERITIES = ("error", "warning", "off")
 
-RangeValue = Union[int, float, str]
+RangeValue = int | float | str
 
 
 def schema_type_of(dtype: str, kind: str) -> str:

@@ -244,11 +244,6 @@ class QuantileLevels:
         return merged
 
 
-# The old name of `QuantileSketch.from_text`, from when the summary was a KLL sketch; validate.py, drift.py and
-# tests/test_drift.py still import it. Remove once they call `QuantileSketch.from_text`.
-kll_from_text = QuantileSketch.from_text
-
-
 # ----------------------------------------------------------------------------------------- HyperLogLog
 
 #: 2**14 registers: relative standard error 1.04 / sqrt(16384) = 0.81%.

@@ -18,11 +18,12 @@ Definitions (also in README, "Statistics reference"):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+
+from datacheck.finite import finite_or_none
 
 STATISTICS_FORMAT = "datacheck.statistics"
 STATISTICS_VERSION = 1
@@ -99,14 +100,6 @@ def temporal_text(value: float | None, dtype: str) -> str | None:
     if "." in text:  # "2024-01-01 06:22:26.000000" -> "2024-01-01 06:22:26"
         text = text.rstrip("0").rstrip(".")
     return text
-
-
-def _finite_or_none(value: float | None) -> float | None:
-    """JSON never carries NaN or Infinity: a statistic with no finite value is null."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,10 +199,10 @@ class NumericStats:
             "zero_count": self.zero_count,
             "negative_count": self.negative_count,
             "integral": self.integral,
-            "min": _finite_or_none(self.min),
-            "max": _finite_or_none(self.max),
-            "mean": _finite_or_none(self.mean),
-            "std": _finite_or_none(self.std),
+            "min": finite_or_none(self.min),
+            "max": finite_or_none(self.max),
+            "mean": finite_or_none(self.mean),
+            "std": finite_or_none(self.std),
             "quantiles": [q.to_dict() for q in self.quantiles],
             "histogram": self.histogram.to_dict() if self.histogram else None,
             "rank_error": self.rank_error,
@@ -243,7 +236,7 @@ class LengthStats:
     max: int | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"min": self.min, "mean": _finite_or_none(self.mean), "max": self.max}
+        return {"min": self.min, "mean": finite_or_none(self.mean), "max": self.max}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LengthStats:
@@ -311,10 +304,9 @@ class ColumnSketch:
     """The mergeable state that is not visible in the other fields, serialized as text.
 
     Fields:
-        kll: text of the quantile summary over finite values (numeric, temporal): `sketches.QuantileSketch`,
-            written by its `to_text`. The field and its file key keep the name "kll" from the first versions,
-            which stored an Apache DataSketches KLL sketch there: files already written carry that key, and
-            the name in code follows the key (validate and drift read it as `sketch.kll`).
+        quantiles: text of the quantile summary over finite values (numeric, temporal): `sketches.QuantileSketch`,
+            written by its `to_text`. Its file key is "kll", from the first versions, which stored an Apache
+            DataSketches KLL sketch there: files already written carry that key, so it stays.
         hll: base64 of HyperLogLog registers (precision HLL_PRECISION), once the frequency table overflowed.
         hll_hash: which hash function filled the registers; registers with different hashes do not merge.
         length_sum: sum of string lengths, so that the mean length merges exactly.
@@ -322,7 +314,7 @@ class ColumnSketch:
         finite_count: number of finite values (the weight of mean and m2).
     """
 
-    kll: str | None = None
+    quantiles: str | None = None
     hll: str | None = None
     hll_hash: str | None = None
     length_sum: int = 0
@@ -330,8 +322,8 @@ class ColumnSketch:
     finite_count: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kll": self.kll, "hll": self.hll, "hll_hash": self.hll_hash, "length_sum": self.length_sum,
-                "m2": _finite_or_none(self.m2) or 0.0, "finite_count": self.finite_count}
+        return {"kll": self.quantiles, "hll": self.hll, "hll_hash": self.hll_hash, "length_sum": self.length_sum,
+                "m2": finite_or_none(self.m2) or 0.0, "finite_count": self.finite_count}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ColumnSketch:

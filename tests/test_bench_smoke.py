@@ -30,12 +30,12 @@ def test_stats_bench_prints_ratios(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     for case in ("parquet 2k", "csv 2k", "parquet 20k", "csv 20k"):
-        line = next((l for l in out.splitlines() if l.startswith(case)), None)
+        line = next((row for row in out.splitlines() if row.startswith(case)), None)
         assert line is not None, f"no result line for {case!r}:\n{out}"
         assert re.search(r"\s\d+\.\d\dx\s", line), line  # the datacheck/reference ratio column
     assert "RSS ratio" in out
     for check in ("parquet time", "csv time", "parquet memory", "csv memory"):
-        assert any(l[:4] in ("PASS", "FAIL") and check in l for l in out.splitlines()), out
+        assert any(row[:4] in ("PASS", "FAIL") and check in row for row in out.splitlines()), out
     # data is generated under --data-dir and reused
     assert {p.name for p in (tmp_path / "data").iterdir()} == {
         "stats_v1_20000.csv", "stats_v1_20000.parquet", "stats_v1_2000.csv", "stats_v1_2000.parquet",

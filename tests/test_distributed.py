@@ -430,8 +430,8 @@ def checked_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def local_report(checked_dir: tuple[Path, Path]) -> dict[str, Any]:
+    from datacheck.checks import validate
     from datacheck.schema import Schema
-    from datacheck.validate import validate
 
     data, schema = checked_dir
     report = validate(str(data), Schema.load(schema)).to_dict()
@@ -453,8 +453,8 @@ def test_validate_with_an_engine_gives_the_local_report(engine: str, checked_dir
                                                        local_report: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
                                                        request: pytest.FixtureRequest) -> None:
     import datacheck.engine as distributed_module
+    from datacheck.checks import validate
     from datacheck.schema import Schema
-    from datacheck.validate import validate
 
     monkeypatch.setattr(distributed_module, "PARTITION_ROWS", VALIDATE_PARTITION_ROWS)
     data, schema = checked_dir
@@ -488,8 +488,8 @@ def test_validate_partitioned_examples_are_relative_to_their_file(checked_dir: t
 
 
 def test_validate_engine_options_that_do_not_apply_are_usage_errors(checked_dir: tuple[Path, Path]) -> None:
+    from datacheck.checks import validate
     from datacheck.schema import Schema
-    from datacheck.validate import validate
 
     data, schema = checked_dir
     with pytest.raises(UsageError, match="not local"):

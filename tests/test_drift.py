@@ -28,7 +28,7 @@ from datacheck.jsonschemas import schema_errors
 from datacheck.output import to_json
 from datacheck.profile import profile
 from datacheck.schema import ColumnSchema, DatasetConstraints, Drift, Environment, Schema
-from datacheck.sketches import kll_from_text
+from datacheck.sketches import QuantileSketch
 from datacheck.statistics import ColumnStats, Distinct, Frequencies, Histogram, NumericStats, Statistics, ValueCount
 
 scipy_stats = pytest.importorskip("scipy.stats")
@@ -63,7 +63,7 @@ def histogram_column(name: str, edges: tuple[float, ...], counts: tuple[int, ...
 
 def sketch_error(stats: Statistics, column: str) -> float:
     """The normalized rank error of the quantile sketch stored in the statistics (what drift computes from)."""
-    return kll_from_text(stats.column(column).sketch.kll).normalized_rank_error(False)
+    return QuantileSketch.from_text(stats.column(column).sketch.quantiles).normalized_rank_error(False)
 
 
 def stats_of(*columns: ColumnStats) -> Statistics:

@@ -28,6 +28,7 @@ import pytest
 from typer.testing import CliRunner
 
 import datacheck
+from datacheck.checks import Example, Finding, Report, Summary
 from datacheck.cli import app
 from datacheck.drift import ColumnDrift, DriftReport
 from datacheck.output import to_json
@@ -46,7 +47,6 @@ from datacheck.statistics import (
     TemporalRange,
     ValueCount,
 )
-from datacheck.validate import Example, Finding, Report, Summary
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 DATA_BLOCK = re.compile(r'<script type="application/json" id="datacheck-data">(.*?)</script>', re.S)

@@ -229,10 +229,10 @@ def test_row_numbers_of_examples_survive_the_probe_split_and_slices(tmp_path: Pa
     # probe split, at a slice boundary or in the pipeline would show.
     import dataclasses
 
+    from datacheck.checks import validate
     from datacheck.infer import infer_schema
     from datacheck.profile import profile
     from datacheck.schema import Range
-    from datacheck.validate import validate
 
     rows = 300_000
     path = tmp_path / "rows.parquet"

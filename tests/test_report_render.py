@@ -10,12 +10,12 @@ import polars as pl
 import pytest
 from rich.console import Console
 
+from datacheck.checks import CATALOGUE, Report, validate
 from datacheck.jsonschemas import schema_errors
 from datacheck.render.common import escape_data, escape_property
 from datacheck.render.registry import render_report
 from datacheck.render.report import report_github, report_junit, report_markdown, report_table
 from datacheck.schema import ColumnSchema, Domain, LengthBounds, Range, Schema
-from datacheck.validate import CATALOGUE, Report, validate
 
 
 def tricky_schema() -> Schema:

@@ -11,12 +11,12 @@ import polars as pl
 import pytest
 
 import datacheck
+from datacheck.checks import CATALOGUE, Report, validate
 from datacheck.errors import SchemaFileError, UsageError
 from datacheck.infer import infer_schema
 from datacheck.jsonschemas import schema_errors
 from datacheck.schema import ColumnSchema, DatasetConstraints, Domain, Environment, LengthBounds, Range, Schema
 from datacheck.update import update_schema
-from datacheck.validate import CATALOGUE, Report, validate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 

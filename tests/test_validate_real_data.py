@@ -17,10 +17,10 @@ import polars as pl
 import pytest
 
 import datacheck
+from datacheck.checks import Report, validate
 from datacheck.infer import infer_schema
 from datacheck.jsonschemas import schema_errors
 from datacheck.schema import Environment, Schema
-from datacheck.validate import Report, validate
 
 # The repo is /work/main, so tests/x.py -> parents[2] is /work.
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

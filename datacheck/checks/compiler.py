@@ -20,8 +20,8 @@ from datacheck.checks.family import Needs
 from datacheck.checks.model import Example
 from datacheck.checks.registry import FAMILIES
 from datacheck.checks.rows import RowTest, Tally
-from datacheck.profile import column_kind
 from datacheck.schema import ColumnSchema, Schema
+from datacheck.statistics import column_kind
 
 #: Unexpected domain values tracked per column with their counts (the rest are summed as "other values").
 MAX_TRACKED_VALUES = 1000

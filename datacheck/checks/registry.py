@@ -8,17 +8,17 @@ test. docs/anomalies.md and the report's JSON Schema are tested against this reg
 from __future__ import annotations
 
 from datacheck.checks import (
-                              column_type,
-                              distribution_drift,
-                              domain,
-                              length,
-                              nulls,
-                              pattern,
-                              presence,
-                              row_count,
-                              special_floats,
-                              uniqueness,
-                              value_range,
+    column_type,
+    distribution_drift,
+    domain,
+    length,
+    nulls,
+    pattern,
+    presence,
+    row_count,
+    special_floats,
+    uniqueness,
+    value_range,
 )
 from datacheck.checks.family import CheckFamily
 

@@ -201,11 +201,11 @@ def _side_from_statistics(spec: ColumnSchema, col: ColumnStats, bound: Any, whic
 
 def _summary_outside(col: ColumnStats, spec: ColumnSchema, low: Any, high: Any) -> float | None:
     """The share of finite values outside [low, high], estimated from the statistics' quantile summary."""
-    if col.sketch.kll is None or spec.type in ISO_RANGE_TYPES:
+    if col.sketch.quantiles is None or spec.type in ISO_RANGE_TYPES:
         return None
     from datacheck import sketches
 
-    summary = sketches.kll_from_text(col.sketch.kll)
+    summary = sketches.QuantileSketch.from_text(col.sketch.quantiles)
     below = summary.get_rank(float(low), False) if low is not None else 0.0  # share strictly below low
     above = 1.0 - summary.get_rank(float(high), True) if high is not None else 0.0  # share strictly above high
     return round(max(0.0, min(1.0, below + above)), 6)

@@ -79,8 +79,8 @@ def validate(
 
         datacheck validate 'lake/2024/*.parquet' -s schema.json --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from datacheck.schema import Schema
     from datacheck.checks import validate_with_statistics
+    from datacheck.schema import Schema
 
     with reporting_errors():
         spec = Schema.load(schema)
