@@ -17,6 +17,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from datacheck.checks import validate
 from datacheck.cli import app
 from datacheck.drift import drift
 from datacheck.infer import infer_schema
@@ -34,7 +35,6 @@ from datacheck.render.registry import (
     render_text,
 )
 from datacheck.sources import ReadOptions
-from datacheck.validate import validate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 TRAIN, BROKEN, DRIFTED = (str(SAMPLE / f"loans_{name}.csv") for name in ("train", "broken", "drifted"))

@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 import datacheck
+from datacheck.checks import validate
 from datacheck.cli import app
 from datacheck.infer import infer_schema
 from datacheck.jsonschemas import schema_errors
 from datacheck.schema import Environment, Schema
-from datacheck.validate import validate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 TRAIN, CLEAN, BROKEN = (str(SAMPLE / f"loans_{n}.csv") for n in ("train", "clean", "broken"))
