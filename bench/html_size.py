@@ -60,7 +60,8 @@ def wide_frame(columns: int, rows: int, seed: int, shift: float = 0.0):
             weights = np.arange(len(words), 0, -1, dtype=float) ** (1.5 + shift)
             data[name] = pl.Series(name, rng.choice(words, rows, p=weights / weights.sum()))
         elif kind == 3:  # high-cardinality free text with long values
-            data[name] = pl.Series(name, [f"note {j} " + "x" * int(k) for j, k in enumerate(rng.integers(20, 400, rows))])
+            lengths = rng.integers(20, 400, rows)
+            data[name] = pl.Series(name, [f"note {j} " + "x" * int(k) for j, k in enumerate(lengths)])
         elif kind == 4:
             data[name] = pl.Series(name, rng.random(rows) < 0.3 + shift / 5)
         else:
@@ -91,7 +92,8 @@ def measure(columns: int, rows: int) -> list[dict]:
         raw = page.encode("utf-8")
         results.append({"columns": columns, "rows": rows, "report": kind, "bytes": len(raw),
                         "gzip_bytes": len(gzip.compress(raw, 6)), "bytes_per_column": len(raw) // columns,
-                        "render_seconds": round(seconds, 3), "findings": len(report.findings) if kind == "validation" else None,
+                        "render_seconds": round(seconds, 3),
+                        "findings": len(report.findings) if kind == "validation" else None,
                         "passed": len(raw) <= TARGET_BYTES if columns <= TARGET_COLUMNS else None})
     return results
 
@@ -109,9 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"machine": machine_info(), "target_bytes": TARGET_BYTES, "results": results}, indent=2))
     else:
-        print(f"HTML report size ({args.rows:,} rows; target: <= {fmt_bytes(TARGET_BYTES)} at {TARGET_COLUMNS} columns)")
+        print(f"HTML report size ({args.rows:,} rows; "
+              f"target: <= {fmt_bytes(TARGET_BYTES)} at {TARGET_COLUMNS} columns)")
         print_table(["report", "columns", "bytes", "size", "gzipped", "per column", "render", "target"],
-                    [[r["report"], str(r["columns"]), f"{r['bytes']:,}", fmt_bytes(r["bytes"]), fmt_bytes(r["gzip_bytes"]),
+                    [[r["report"], str(r["columns"]), f"{r['bytes']:,}", fmt_bytes(r["bytes"]),
+                      fmt_bytes(r["gzip_bytes"]),
                       fmt_bytes(r["bytes_per_column"]), fmt_seconds(r["render_seconds"]),
                       "" if r["passed"] is None else "PASS" if r["passed"] else "FAIL"] for r in results])
     return 1 if failed and args.strict else 0

@@ -1,6 +1,6 @@
 """The Schema model: the contract a person reviews, edits and commits, and that `validate` checks data against.
 
-A schema file is JSON (design.md §4), described by schemas/schema.schema.json:
+A schema file is JSON, described by schemas/schema.schema.json:
 
     {
       "$schema": "https://datacheck.dev/schemas/schema.schema.json",

@@ -1,4 +1,4 @@
-"""Property tests of `merge`: statistics of parts merge into the statistics of the whole (design.md §1).
+"""Property tests of `merge`: statistics of parts merge into the statistics of the whole.
 
 Two kinds of generated data:
 - small frames built value by value (ints with nulls, floats with NaN/inf/-0.0, unicode strings, booleans),

@@ -3,7 +3,7 @@
 TFDV (run by the TFX pipeline) split data.csv into train and eval and wrote statistics for each; the
 summary in tfx_reference_outputs/summary.json lists them. TFX reads an empty CSV cell as a *present*
 feature with zero values, so TFDV's `tot_num_values` is what we call `count` (non-null values).
-Skipped when ../shared is absent (a user's clone does not have it).
+Skipped when the public data folder beside the checkout is absent (a user's clone does not have it).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Inference + validation on real datasets (../shared/data): no false alarms, and every corruption a user expects
-to be caught is caught as an error naming the right column (design.md §6, issue 4 "Done when").
+"""Inference + validation on real public datasets: no false alarms, and every corruption a user expects to be
+caught is caught as an error naming the right column.
 
 For each dataset, a schema is inferred on one random half of the rows and the other half is validated: first
 as it is (no error-level finding), then with one corruption injected at a time. Skips cleanly when the shared
