@@ -226,6 +226,13 @@ def column_frame(batch: pl.DataFrame, name: str) -> pl.LazyFrame:
 #: order of the floats.
 _MAGNITUDE_BITS = np.int64(0x7FFF_FFFF_FFFF_FFFF)
 
+# polars reaches numpy through a lazy proxy module that resolves itself on first use, and that resolution is not
+# thread-safe: when the sort worker and the main thread first build a Series from a numpy array at the same
+# moment, one of them fails with "TypeError: 'module' object does not support item assignment" (seen once in
+# about 300 CLI runs under load). Building one here, at import, on the importing thread, resolves it before any
+# worker starts.
+pl.Series(np.empty(0, dtype=np.int64))
+
 
 def sorted_finite(column: pl.Series) -> np.ndarray:
     """The column's finite values (no nulls, NaN or infinities), sorted, as float64.
