@@ -597,5 +597,6 @@ def _measure(name: str, b: ColumnStats, c: ColumnStats, choice: _Choice, severit
                        drifted_by=drifted_by)
 
 
-__all__ = ["drift", "compare", "DriftReport", "ColumnDrift", "Signal", "identifier_evidence", "METHODS", "METHOD_ALIASES", "LARGE_SAMPLE",
+__all__ = ["drift", "compare", "DriftReport", "ColumnDrift", "Signal", "identifier_evidence", "METHODS",
+           "METHOD_ALIASES", "LARGE_SAMPLE",
            "canonical_method", "default_threshold", "DRIFT_FORMAT", "DRIFT_VERSION", "STATUSES"]
