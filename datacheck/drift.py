@@ -13,10 +13,14 @@ effective sample size ``n_b * n_c / (n_b + n_c)`` of the non-null (numeric: fini
 column                                        en < LARGE_SAMPLE (1000)   en >= LARGE_SAMPLE
 ============================================  =========================  ====================================
 numeric (with a quantile sketch)              ks, p-value < 0.01         wasserstein / baseline std > 0.1
-string, categorical, boolean (freq. table),   chi2, p-value < 0.01       linf > 0.05
+string, categorical, boolean (freq. table),   chi2, p-value < 0.01       linf > max(0.01, 0.05 sqrt(1000/en))
 integers with <= LOW_CARDINALITY (10) values
-temporal, identifiers, free text, nested      not compared by default (set a method to compare them)
+temporal, identifiers (positive evidence),   not compared by default (set a method to compare them)
+free text, nested
 ============================================  =========================  ====================================
+
+Beside the distribution, every column carries the signals of `datacheck.drift_signals` (missingness, new and
+vanished values); a column drifts if any of them does, and `ColumnDrift.drifted_by` says which.
 
 The core is pure: it takes Statistics (or anything `datacheck.profile.profile` accepts, profiled first) and
 returns a frozen `DriftReport`. It never prints and never reads a file except through `profile`.
