@@ -116,6 +116,25 @@ def _value(entry: Any) -> str:
     return " ".join(parts) or "-"
 
 
+def _share(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.2f}%"
+
+
+def _row(entry: Any) -> str:
+    """The report's cells for one column: drifted_by, distribution, missingness, new and vanished values."""
+    if entry is None:
+        return "absent from the report | | | |"
+    threshold = f" ({'p < ' if entry.is_test else '> '}{entry.threshold:.3g})" if entry.threshold is not None else ""
+    distribution = f"{entry.method or entry.status} {_value(entry)}{threshold}"
+    cells = [", ".join(entry.drifted_by) or "-", distribution]
+    missing = entry.signal("missingness")
+    cells.append(f"{_share(missing.baseline_share)} → {_share(missing.current_share)}" if missing else "-")
+    for name in ("new_values", "vanished_values"):
+        sig = entry.signal(name)
+        cells.append(f"{_share(sig.value)} ({_share(sig.expected)})" if sig else "-")
+    return " | ".join(cells)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows per side (default 1,000,000)")
@@ -132,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     datacheck.drift(base_stats, cur_stats)
     from_stats = time.perf_counter()
 
-    print(f"{'column':<18} {'role':<8} {'result':<14} {'kind':<12} {'method':<12} {'value':<18} {'threshold':>9}  note")
+    header = ("| column | role | result | drifted by | distribution (threshold) | null share b → c | "
+              "new values (expected) | vanished values (expected) |")
+    print(header)
+    print("|" + "---|" * header.count(" | ") + "---|")
     caught = flagged = 0
     for name in PLANTED + CONTROLS:
         entry = report.column(name)
@@ -144,12 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             flagged += drifted
             result = "FALSE POSITIVE" if drifted else "quiet"
-        kind = entry.kind if entry is not None else "-"
-        method = (entry.method or entry.status) if entry is not None else "-"
-        threshold = f"{entry.threshold:.3g}" if entry is not None and entry.threshold is not None else "-"
-        note = (entry.note or "") if entry is not None else "absent from the report"
-        print(f"{name:<18} {'planted' if planted else 'control':<8} {result:<14} {kind:<12} {method:<12} "
-              f"{_value(entry):<18} {threshold:>9}  {note}")
+        print(f"| {name} | {'planted' if planted else 'control'} | {result} | {_row(entry)} |")
     print()
     print(f"planted drifts caught: {caught}/{len(PLANTED)}; controls flagged: {flagged}/{len(CONTROLS)}")
     print(f"{args.rows:,} rows per side; drift from the two frames (profiles both): {compared - generated:.1f} s; "

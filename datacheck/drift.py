@@ -13,10 +13,14 @@ effective sample size ``n_b * n_c / (n_b + n_c)`` of the non-null (numeric: fini
 column                                        en < LARGE_SAMPLE (1000)   en >= LARGE_SAMPLE
 ============================================  =========================  ====================================
 numeric (with a quantile sketch)              ks, p-value < 0.01         wasserstein / baseline std > 0.1
-string, categorical, boolean (freq. table),   chi2, p-value < 0.01       linf > 0.05
+string, categorical, boolean (freq. table),   chi2, p-value < 0.01       linf > max(0.01, 0.05 sqrt(1000/en))
 integers with <= LOW_CARDINALITY (10) values
-temporal, identifiers, free text, nested      not compared by default (set a method to compare them)
+temporal, identifiers (positive evidence),   not compared by default (set a method to compare them)
+free text, nested
 ============================================  =========================  ====================================
+
+Beside the distribution, every column carries the signals of `datacheck.drift_signals` (missingness, new and
+vanished values); a column drifts if any of them does, and `ColumnDrift.drifted_by` says which.
 
 The core is pure: it takes Statistics (or anything `datacheck.profile.profile` accepts, profiled first) and
 returns a frozen `DriftReport`. It never prints and never reads a file except through `profile`.
@@ -25,6 +29,7 @@ returns a frozen `DriftReport`. It never prints and never reads a file except th
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,19 +44,39 @@ from datacheck.drift_methods import (
     measure,
     numeric_count,
 )
+from datacheck.drift_signals import (
+    LARGE_SAMPLE,
+    Signal,
+    distance_threshold,
+    effective_size,
+    missingness,
+    signals,
+)
 from datacheck.errors import UsageError
 from datacheck.finite import finite_or_none
 from datacheck.statistics import ColumnStats, Statistics
 
 DRIFT_FORMAT = "datacheck.drift"
-DRIFT_VERSION = 1
+#: 2: every column carries its signals (missingness, new and vanished values) and the ones that drifted.
+DRIFT_VERSION = 2
 
-#: Below this effective sample size the defaults are p-value tests, at or above it bounded distances.
-LARGE_SAMPLE = 1000
 #: Integer columns with at most this many distinct baseline values are compared as categories by default.
 LOW_CARDINALITY = 10
-#: An integer column whose values are (almost) all distinct is an identifier; ids move between snapshots.
+#: An identifier has (almost) all values distinct: 99% by an exact count, 97% by the HyperLogLog estimate
+#: (whose error is about 2% at the sizes where it takes over). Distinctness alone is no evidence: salaries,
+#: populations and mileages are all distinct too, and must be compared.
 IDENTIFIER_DISTINCT_RATIO = 0.99
+IDENTIFIER_DISTINCT_RATIO_ESTIMATED = 0.97
+#: Integers are identifiers when dense: max - min + 1 <= DENSE_SPAN x values (row numbers, consecutive ids).
+#: A measurement's values spread far wider: 500 populations between 1,000 and 9,000,000 span 18,000 x.
+DENSE_SPAN = 1.5
+#: Names that say "identifier": id, key, uuid, guid, index or row number as a word, or ...ID / ...Id.
+_ID_NAME = re.compile(r"(^|[_\s.\-])(id|key|uuid|guid|idx|index|pk)$|^(id|index|row|rownames|unnamed: 0)$",
+                      re.IGNORECASE)
+_ID_SUFFIX = re.compile(r"([a-z]|^[A-Z])(ID|Id)$")
+#: Text values that look like generated identifiers: UUIDs, or hex digests of 16 or more characters.
+_ID_TEXT = re.compile(r"^(\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?|[0-9a-f]{16,})$",
+                      re.IGNORECASE)
 
 STATUSES = ("compared", "skipped", "missing_in_current", "new_in_current", "not_expected", "type_changed")
 
@@ -89,6 +114,10 @@ class ColumnDrift:
             frequent values, then new ones), for the before/after sparkline.
         shape_labels: the values behind the categorical shape bins, else empty.
         note: why something was not measured, or what to keep in mind about the value.
+        signals: the other signals of a compared column (datacheck.drift_signals): missingness, and new and
+            vanished values when both sides have exact frequency tables; each with its own verdict.
+        drifted_by: why the column drifted: "distribution" (the method above), the names of the signals that
+            drifted, or the status (missing_in_current, type_changed); empty when it did not drift.
     """
 
     column: str
@@ -110,6 +139,8 @@ class ColumnDrift:
     current_shape: tuple[float, ...] = ()
     shape_labels: tuple[str, ...] = ()
     note: str | None = None
+    signals: tuple[Signal, ...] = ()
+    drifted_by: tuple[str, ...] = ()
 
     @property
     def is_test(self) -> bool:
@@ -140,7 +171,13 @@ class ColumnDrift:
                       "current": [finite_or_none(x) for x in self.current_shape],
                       "labels": list(self.shape_labels)},
             "note": self.note,
+            "drifted_by": list(self.drifted_by),
+            "signals": [s.to_dict() for s in self.signals],
         }
+
+    def signal(self, name: str) -> Signal | None:
+        """The signal called `name` (missingness, new_values, vanished_values), or None when not measured."""
+        return next((s for s in self.signals if s.name == name), None)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ColumnDrift:
@@ -156,6 +193,8 @@ class ColumnDrift:
             baseline_shape=tuple(float(x) for x in shape.get("baseline") or ()),
             current_shape=tuple(float(x) for x in shape.get("current") or ()),
             shape_labels=tuple(str(x) for x in shape.get("labels") or ()), note=data.get("note"),
+            signals=tuple(Signal.from_dict(s) for s in data.get("signals") or ()),
+            drifted_by=tuple(str(x) for x in data.get("drifted_by") or ()),
         )
 
 
@@ -333,21 +372,29 @@ def compare(base: Statistics, cur: Statistics, *, schema: Any = None, method: st
             entries.append(ColumnDrift(name, c.kind, "new_in_current", None, None, None, False, severity="warning",
                                        current_count=c.count, note="the column is not in the baseline"))
             continue
-        if family(b) != family(c) or (b.kind != c.kind and "temporal" in (b.kind, c.kind)):
+        # A side with no values carries no evidence of its type (an all-null CSV column is read as text):
+        # its kinds are not compared, and its emptiness is the missingness signal's business.
+        if b.count and c.count and (family(b) != family(c) or (b.kind != c.kind and "temporal" in (b.kind, c.kind))):
             entries.append(ColumnDrift(name, c.kind, "type_changed", None, None, None, severity != "off",
                                        severity="error" if severity == "off" else severity,
                                        baseline_count=b.count, current_count=c.count,
-                                       note=f"the column was {b.kind} ({b.dtype}) and is now {c.kind} ({c.dtype})"))
+                                       note=f"the column was {b.kind} ({b.dtype}) and is now {c.kind} ({c.dtype})",
+                                       drifted_by=("type_changed",) if severity != "off" else ()))
             continue
         if severity == "off":
-            entries.append(ColumnDrift(name, c.kind, "skipped", None, None, None, False, severity="warning",
+            entries.append(ColumnDrift(name, _typed(b, c).kind, "skipped", None, None, None, False, severity="warning",
                                        baseline_count=b.count, current_count=c.count,
                                        note="drift is off for this column in the schema (severity drift: off)"))
             continue
         choice = _choose(name, b, c, col_schema, methods, thresholds, unfit)
         if choice.method is None:
-            entries.append(ColumnDrift(name, c.kind, "skipped", None, None, None, False, severity=severity,
-                                       baseline_count=b.count, current_count=c.count, note=choice.note))
+            # The distribution is skipped (an identifier, a timestamp, free text), but a burst of nulls is
+            # still news: missingness is measured on every column. New values are not (ids are always new).
+            missing = missingness(b, c)
+            by = ("missingness",) if missing is not None and missing.drifted else ()
+            entries.append(ColumnDrift(name, _typed(b, c).kind, "skipped", None, None, None, bool(by),
+                                       severity=severity, baseline_count=b.count, current_count=c.count,
+                                       note=choice.note, signals=(missing,) if missing else (), drifted_by=by))
             continue
         entries.append(_measure(name, b, c, choice, severity))
     if unfit:
@@ -389,34 +436,39 @@ def _check_keys(methods: Mapping[str, Any], thresholds: Mapping[str, Any], names
                              hint=f"columns: {', '.join(names[:20])}{' …' if len(names) > 20 else ''}")
 
 
-def _effective_size(n_a: float, n_b: float) -> float:
-    return n_a * n_b / (n_a + n_b) if n_a > 0 and n_b > 0 else 0.0
+def _typed(b: ColumnStats, c: ColumnStats) -> ColumnStats:
+    """The side whose kind counts: the current one, unless it has no values and the baseline has."""
+    return b if not c.count and b.count else c
 
 
 def _default(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any) -> _Choice:
     """The default method of a column (see the module docstring and docs/drift.md)."""
-    kind_family = family(c)
+    typed = _typed(b, c)
+    kind_family = family(typed)
     if kind_family is None:
-        return _Choice(None, None, f"{c.kind} columns are not compared by default; set a method to compare them")
-    if c.kind == "temporal":
+        return _Choice(None, None, f"{typed.kind} columns are not compared by default; set a method to compare them")
+    if typed.kind == "temporal":
         return _Choice(None, None, "temporal columns are not compared by default: time moves on between snapshots; "
                                    "set a method (e.g. ks) to compare them")
     if col_schema is not None and getattr(col_schema, "unique", False):
         return _Choice(None, None, "an identifier (unique in the schema): its values are new in every snapshot; "
                                    "set a method to compare it anyway")
-    if _looks_like_identifier(b):
-        return _Choice(None, None, "looks like an identifier (every value distinct): its values are new in every "
-                                   "snapshot; set a method to compare it anyway")
+    evidence = identifier_evidence(b)
+    if evidence is not None:
+        return _Choice(None, None, f"an identifier ({evidence}): its values are new in every snapshot; "
+                                   "set a method to compare it anyway")
     if kind_family == "numeric" and not _low_cardinality(b, c):
-        en = _effective_size(numeric_count(b), numeric_count(c))
+        en = effective_size(numeric_count(b), numeric_count(c))
         method = "ks" if en < LARGE_SAMPLE else "wasserstein"
         return _Choice(method, METHODS[method].threshold)
-    if b.frequencies is None or c.frequencies is None:
+    if (b.count and b.frequencies is None) or (c.count and c.frequencies is None):
         return _Choice(None, None, "no frequency table (too many distinct values: free text or an identifier); "
                                    "not compared")
-    en = _effective_size(b.count, c.count)
-    method = "chi2" if en < LARGE_SAMPLE else "linf"
-    return _Choice(method, METHODS[method].threshold)
+    en = effective_size(b.count, c.count)
+    if en < LARGE_SAMPLE:
+        return _Choice("chi2", METHODS["chi2"].threshold)
+    # The noise of L-infinity falls like 1/sqrt(en): its default threshold follows it down to 0.01.
+    return _Choice("linf", distance_threshold(en))
 
 
 def _low_cardinality(b: ColumnStats, c: ColumnStats) -> bool:
@@ -425,17 +477,44 @@ def _low_cardinality(b: ColumnStats, c: ColumnStats) -> bool:
             and b.frequencies.error == 0 and b.distinct is not None and b.distinct.count <= LOW_CARDINALITY)
 
 
-def _looks_like_identifier(col: ColumnStats) -> bool:
+def identifier_evidence(col: ColumnStats) -> str | None:
+    """Why an (almost) all-distinct column is an identifier, or None when nothing says so.
+
+    Distinct values alone are no evidence (a salary or a population is all distinct too). Evidence is: dense
+    integers (consecutive or nearly, max - min + 1 <= DENSE_SPAN x values), UUID- or hash-like text, or a name
+    that says id (see _ID_NAME). Columns of fewer than 100 values are never taken for identifiers.
+
+    Example:
+        >>> from datacheck.statistics import Distinct, NumericStats
+        >>> ids = ColumnStats("n", "Int64", "numeric", 500, 0, numeric=NumericStats(integral=True, min=1, max=500),
+        ...                   distinct=Distinct(500, True))
+        >>> identifier_evidence(ids)
+        'consecutive or dense integers'
+    """
     if col.distinct is None or col.count < 100:
-        return False
-    integer = col.kind == "numeric" and col.numeric is not None and col.numeric.integral
-    return (integer or col.kind == "string") and col.distinct.count >= IDENTIFIER_DISTINCT_RATIO * col.count
+        return None
+    ratio = IDENTIFIER_DISTINCT_RATIO if col.distinct.exact else IDENTIFIER_DISTINCT_RATIO_ESTIMATED
+    if col.distinct.count < ratio * col.count:
+        return None
+    if _ID_NAME.search(col.name) or _ID_SUFFIX.search(col.name):
+        return "its name says so"
+    num = col.numeric
+    if col.kind == "numeric" and num is not None and num.integral and num.min is not None and num.max is not None:
+        if num.max - num.min + 1 <= DENSE_SPAN * col.count:
+            return "consecutive or dense integers"
+        return None
+    if col.kind in ("string", "categorical"):
+        shown = [v.value for v in col.top_values]
+        same_length = col.lengths is not None and col.lengths.min == col.lengths.max
+        if shown and same_length and all(_ID_TEXT.match(v) for v in shown):
+            return "UUID- or hash-like text"
+    return None
 
 
 def _choose(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any, methods: Mapping[str, str],
             thresholds: Mapping[str, float], unfit: list[tuple[str, str, str]]) -> _Choice:
     """Resolve method and threshold by precedence: column key, schema, family key, bare value, default."""
-    kind_family = family(c)
+    kind_family = family(_typed(b, c))
     default = _default(name, b, c, col_schema)
     schema_drift = getattr(col_schema, "drift", None) if col_schema is not None else None
     method: str | None = None
@@ -454,6 +533,8 @@ def _choose(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any, methods:
             return default
     else:
         for col in (b, c):
+            if not col.count:  # a side with no values is not measured, whatever its type
+                continue
             reason = METHODS[method].fits(col)
             if reason is not None:
                 unfit.append((name, method, reason))
@@ -466,6 +547,8 @@ def _choose(name: str, b: ColumnStats, c: ColumnStats, col_schema: Any, methods:
         value = thresholds[kind_family]
     elif "*" in thresholds:
         value = thresholds["*"]
+    elif level is None and default.threshold is not None:
+        value = default.threshold
     else:
         value = METHODS[method].threshold
     return _Choice(method, float(value))
@@ -478,11 +561,12 @@ def _missing(b: ColumnStats, expected: set[str] | None, env: str | None, severit
                            baseline_count=b.count, note=f"absent, and {where} does not expect it")
     return ColumnDrift(b.name, b.kind, "missing_in_current", None, None, None, severity != "off",
                        severity="error" if severity == "off" else severity, baseline_count=b.count,
-                       note="the column is missing from the current data")
+                       note="the column is missing from the current data",
+                       drifted_by=("missing_in_current",) if severity != "off" else ())
 
 
 def _report(base: Statistics, cur: Statistics, entries: list[ColumnDrift], schema: Any, env: str | None) -> DriftReport:
-    counted = [e for e in entries if e.status in ("compared", "missing_in_current", "type_changed")]
+    counted = [e for e in entries if e.status in ("compared", "missing_in_current", "type_changed") or e.signals]
     drifted = [e for e in entries if e.drifted]
     share = sum(1 for e in counted if e.drifted) / len(counted) if counted else 0.0
     change = (cur.num_rows - base.num_rows) / base.num_rows if base.num_rows else None
@@ -503,16 +587,20 @@ def _measure(name: str, b: ColumnStats, c: ColumnStats, choice: _Choice, severit
     method, threshold = choice.method, choice.threshold
     assert method is not None and threshold is not None
     found = measure(method, b, c)
-    drifted = found.drifted if found.drifted is not None else METHODS[method].drifted(found.value, found.pvalue,
-                                                                                     threshold)
-    return ColumnDrift(column=name, kind=c.kind, status="compared", method=method, value=found.value,
-                       threshold=threshold, drifted=drifted, pvalue=found.pvalue, severity=severity,
+    moved = found.drifted if found.drifted is not None else METHODS[method].drifted(found.value, found.pvalue,
+                                                                                   threshold)
+    found_signals = signals(b, c)
+    drifted_by = (("distribution",) if moved else ()) + tuple(s.name for s in found_signals if s.drifted)
+    return ColumnDrift(column=name, kind=_typed(b, c).kind, status="compared", method=method, value=found.value,
+                       threshold=threshold, drifted=bool(drifted_by), pvalue=found.pvalue, severity=severity,
                        largest_change=found.largest_change, largest_change_baseline=found.largest_change_baseline,
                        largest_change_current=found.largest_change_current, new_values=found.new_values,
                        baseline_count=found.baseline_count, current_count=found.current_count,
                        baseline_shape=found.baseline_shape, current_shape=found.current_shape,
-                       shape_labels=found.shape_labels, note=found.note)
+                       shape_labels=found.shape_labels, note=found.note, signals=found_signals,
+                       drifted_by=drifted_by)
 
 
-__all__ = ["drift", "compare", "DriftReport", "ColumnDrift", "METHODS", "METHOD_ALIASES", "LARGE_SAMPLE",
+__all__ = ["drift", "compare", "DriftReport", "ColumnDrift", "Signal", "identifier_evidence", "METHODS",
+           "METHOD_ALIASES", "LARGE_SAMPLE",
            "canonical_method", "default_threshold", "DRIFT_FORMAT", "DRIFT_VERSION", "STATUSES"]

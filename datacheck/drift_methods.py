@@ -375,13 +375,24 @@ def default_threshold(method: str) -> float:
 def measure(method: str, b: ColumnStats, c: ColumnStats) -> Measurement:
     """Measure how column `c` moved from `b` with the canonical `method` (which fits both sides)."""
     entry = METHODS[method]
-    if family(c) == "numeric" and entry.reads_numbers:
+    # A side with no values says nothing about the column's type: the side with values decides the route.
+    typed = b if not c.count and b.count else c
+    if not b.count or not c.count:
+        return _no_values(b, c, numeric_count(b) if family(typed) == "numeric" else b.count,
+                          numeric_count(c) if family(typed) == "numeric" else c.count)
+    if family(typed) == "numeric" and entry.reads_numbers:
         if entry.histograms is not None:
             return _measure_histograms(entry.histograms, b, c)
         assert entry.sketches is not None
         return _measure_sketches(entry, entry.sketches, b, c)
     assert entry.frequencies is not None
     return _measure_tables(entry.frequencies, b, c)
+
+
+def _no_values(b: ColumnStats, c: ColumnStats, na: int, nb: int) -> Measurement:
+    side = "baseline" if not b.count else "current data"
+    return Measurement(None, drifted=False, baseline_count=na, current_count=nb, notes=(
+        f"distribution not compared: the {side} has no non-null values (see the missingness signal)",))
 
 
 def numeric_count(col: ColumnStats) -> int:
@@ -404,7 +415,7 @@ def _measure_tables(measure_fn: TableMeasure, b: ColumnStats, c: ColumnStats) ->
         side = "baseline" if na == 0 else "current data"
         return Measurement(None, drifted=False, new_values=new, baseline_count=na, current_count=nb,
                            notes=(f"not compared: the {side} has no non-null values (a change in the share of "
-                                  "nulls is validate's max_null_fraction check)",))
+                                  "nulls is the missingness signal)",))
     measured = measure_fn(ta, tb, na, nb)
     # The value whose share moved most is L-infinity's, unless the method ranks values its own way.
     key = measured.largest_change if measured.largest_change is not None else dm.linf_distance(ta, tb).largest_change
@@ -428,7 +439,7 @@ def _measure_sketches(entry: DriftMethod, measure_fn: SketchMeasure, b: ColumnSt
     if ka is None or kb is None or na == 0 or nb == 0:
         side = "baseline" if (ka is None or na == 0) else "current data"
         reason = (f"not compared: the {side} has no finite values (a change in the share of nulls is "
-                  "validate's max_null_fraction check)")
+                  "the missingness signal)")
         return Measurement(None, drifted=False, notes=(reason, *notes), baseline_count=na, current_count=nb)
     shape_b, shape_c = _numeric_shape(ka, kb)
     measured = measure_fn(SketchPair(b, c, ka, kb, na, nb))

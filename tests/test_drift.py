@@ -382,10 +382,13 @@ def test_constant_baseline_that_moves_has_no_infinite_value():
 
 
 def test_empty_side_is_not_measured_and_says_why():
+    # The distribution has nothing to compare; the emptiness itself is the missingness signal's finding.
     report = drift(pl.DataFrame({"v": [1.0, 2.0] * 100}),
                    pl.DataFrame({"v": pl.Series([None] * 200, dtype=pl.Float64)}))
     col = report.column("v")
-    assert col.value is None and not col.drifted and "no finite values" in col.note
+    assert col.value is None and "no non-null values" in col.note
+    assert col.drifted_by == ("missingness",)
+    assert col.signal("missingness").current_share == 1.0
 
 
 # --------------------------------------------------------------------------------------------- sample data

@@ -61,9 +61,17 @@ def rule(col: ColumnDrift) -> str:
 
 
 def verdict(col: ColumnDrift) -> str:
+    """"DRIFT: missingness, new values", "drift (warning): distribution", "skipped" or "ok"."""
     if col.drifted:
-        return "DRIFT" if col.severity == "error" else "drift (warning)"
+        word = "DRIFT" if col.severity == "error" else "drift (warning)"
+        reasons = [r.replace("_", " ") for r in col.drifted_by if r not in STATUS_LABELS]
+        return f"{word}: {', '.join(reasons)}" if reasons else word
     return STATUS_LABELS.get(col.status, col.status) or "ok"
+
+
+def signals_text(col: ColumnDrift) -> str:
+    """The drifted signals besides the distribution, one clause each (empty when none drifted)."""
+    return "; ".join(s.describe() for s in col.signals if s.drifted)
 
 
 def _p(p: float) -> str:
@@ -71,7 +79,7 @@ def _p(p: float) -> str:
 
 
 def _change(col: ColumnDrift) -> str:
-    parts = []
+    parts = [signals_text(col)] if signals_text(col) else []
     before, after = col.largest_change_baseline, col.largest_change_current
     if col.largest_change is not None and before is not None and after is not None:
         parts.append(f"{col.largest_change}: {percent(before)} → {percent(after)}")
@@ -147,7 +155,9 @@ def drift_markdown(report: DriftReport) -> str:
 
 def _message(col: ColumnDrift) -> str:
     if col.method is None:
-        return f"{col.column}: {col.note or STATUS_LABELS.get(col.status, col.status)}"
+        signals = signals_text(col)
+        return f"{col.column}: " + (f"{signals}; " if signals else "") + (
+            col.note or STATUS_LABELS.get(col.status, col.status))
     text = f"{col.column}: {col.method} {measured(col)} (drift when {'p' if col.is_test else 'value'} {rule(col)})"
     change = _change(col)
     return text + (f"; {change}" if change else "") + (f"; {col.note}" if col.note else "")
@@ -207,4 +217,5 @@ def drift_github(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["drift_table", "drift_json", "drift_markdown", "drift_junit", "drift_github", "paired_sparklines"]
+__all__ = ["drift_table", "drift_json", "drift_markdown", "drift_junit", "drift_github", "paired_sparklines",
+           "signals_text", "verdict"]

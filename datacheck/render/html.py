@@ -438,6 +438,10 @@ def _drift(entry: ColumnDrift, col: ColumnStats | None, base: ColumnStats | None
         "baseline_count": entry.baseline_count,
         "current_count": entry.current_count,
         "note": _cut(entry.note, MAX_MESSAGE) if entry.note else None,
+        # The distribution's own verdict (the column may have drifted on another signal) and the signals
+        # that drifted, one line each.
+        "distribution_drifted": "distribution" in entry.drifted_by,
+        "signals": [_cut(s.describe(), MAX_MESSAGE) for s in entry.signals if s.drifted],
     }
 
 
