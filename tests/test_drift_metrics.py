@@ -11,15 +11,14 @@ import math
 import numpy as np
 import pytest
 
+from datacheck.distributions import chi2_sf, kolmogorov_sf
 from datacheck.drift_metrics import (
     CategoricalDistance,
     HistogramCounts,
     StatTestResult,
-    chi2_sf,
     chi_squared,
     jensen_shannon_categorical,
     jensen_shannon_histograms,
-    kolmogorov_sf,
     ks_from_cdfs,
     ks_pvalue_asymptotic,
     linf_distance,
