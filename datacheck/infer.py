@@ -6,8 +6,9 @@ arguments of `infer_schema` (and options of `datacheck infer`).
 
 The guiding test: a schema inferred on one random half of a real dataset accepts the other half
 with no error-level anomaly, while the corruptions a user expects to be caught are errors. So error-level
-bounds come from facts that a fresh sample keeps (sign, fractions, light tails, keys), with a tolerance
-for sampling noise, and the observed extremes are warning-level.
+rules are ones a fresh sample of the same size keeps with high probability: shares with a tolerance for
+sampling noise (nulls, values outside the observed range, unseen categories), keys proven on exact counts,
+and bounds that one value can break only from samples large enough; the observed extremes are warnings.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ rows, a hand-built case, or a Monte Carlo simulation of the statistics behind a 
 
 from __future__ import annotations
 
-import math
 import uuid
 
 import numpy as np
