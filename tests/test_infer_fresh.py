@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from datacheck.checks import validate
 from datacheck.infer import RANGE_STRAY_VALUES, infer_schema
 from datacheck.profile import profile
-from datacheck.validate import validate
 
 
 def schema_of(frame: pl.DataFrame):
