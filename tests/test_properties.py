@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from datacheck.checks import validate
 from datacheck.drift import drift
 from datacheck.infer import infer_schema
 from datacheck.jsonschemas import schema_errors
@@ -28,7 +29,6 @@ from datacheck.render.drift import drift_github, drift_json, drift_junit, drift_
 from datacheck.render.registry import render_report
 from datacheck.render.stats import stats_json, stats_markdown, stats_table
 from datacheck.schema import Schema
-from datacheck.validate import validate
 
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -9,6 +9,7 @@ import polars as pl
 from datacheck.checks.family import Anomaly, CheckFamily, Context
 from datacheck.checks.model import Example
 from datacheck.checks.rows import RowEvidence, RowTest, RowWork, as_text
+from datacheck.checks.sampling import beyond_noise
 from datacheck.checks.wording import pct, plural, quote_values, share, show
 from datacheck.schema import ColumnSchema
 from datacheck.statistics import ColumnStats
@@ -18,18 +19,21 @@ MAX_LISTED_VALUES = 20
 
 
 class DomainValues(CheckFamily):
-    """Values outside columns[].domain: a warning while the in-domain share meets min_mass, else an error. A scan
-    counts every unexpected value; statistics count them from the frequency table (a lower bound once the
-    table overflowed)."""
+    """Values outside columns[].domain: a warning, and an error when their share is beyond 1 - min_mass by more
+    than the batch's sampling noise (a binomial bound at the batch's size, `datacheck.checks.sampling`; with
+    min_mass 1.0 any unexpected value is an error). A scan counts every unexpected value; statistics count them
+    from the frequency table (a lower bound once the table overflowed)."""
 
     entries = (
         Anomaly("unexpected_value", "warning", "domain", "Values outside the domain",
-                "Non-null values that are not in columns[].domain.values, while the in-domain share still meets "
-                "domain.min_mass. Lists the values with their counts and shares.",
+                "Non-null values that are not in columns[].domain.values, while their share is within "
+                "1 - domain.min_mass or the batch's sampling noise above it. Lists the values with their counts "
+                "and shares.",
                 "add {values} to columns[{column}].domain.values"),
         Anomaly("domain_mass_too_low", "error", "domain", "Too many values outside the domain",
-                "The share of non-null values inside columns[].domain.values is below domain.min_mass. Lists the "
-                "unexpected values with their counts and shares.",
+                "The share of non-null values outside columns[].domain.values is above 1 - domain.min_mass by more "
+                "than the batch's sampling noise (binomial, at the batch's size). Lists the unexpected values with "
+                "their counts and shares.",
                 "if these values are legitimate add {values} to columns[{column}].domain.values "
                 "(or run `datacheck schema update {schema} {data} -o {schema}`)"),
     )
@@ -85,7 +89,7 @@ def _judge(ctx: Context, spec: ColumnSchema, col: ColumnStats, unexpected: dict[
     if not examples:
         examples = [Example(v, count=n) for v, n in ordered]
     quoted = quote_values([v for v, _ in ordered])
-    if 1 - bad_share < domain.min_mass:
+    if beyond_noise(total_bad, col.count, 1 - domain.min_mass):
         ctx.add(spec, "domain_mass_too_low",
                 f"{pct(bad_share)} of {spec.name!r} ({total_bad:,} values) is outside the domain, more than "
                 f"min_mass {domain.min_mass} allows: {values_text}",
