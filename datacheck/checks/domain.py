@@ -17,12 +17,13 @@ from datacheck.statistics import ColumnStats
 #: Unexpected values listed in a finding's `observed`.
 MAX_LISTED_VALUES = 20
 #: A domain tolerance that amounts to at least this many values of the batch is judged as written. Inferred
-#: tolerances already hold the noise of a fresh sample of the inferred sample's size (the unseen-value count
-#: and its Good-Turing estimate, combined once: at least ~6 values there), so adding the batch's binomial noise
-#: again would count it twice: on the corpus's 110- to 120-row halves it turned 10% of rows of a new category
-#: (sf 0.003 to 0.15 at tolerances of 4% to 9%) into warnings. Below this many values the tolerance cannot hold
-#: the noise of so small a batch, and the binomial bound at the batch's size judges.
-AS_WRITTEN_STRAYS = 6.0
+#: tolerances already hold the noise of a fresh sample of the inferred sample's size (the unseen-value count and
+#: its Good-Turing estimate, combined once; at least 4 values when no value was rare), so adding the batch's
+#: binomial noise again would count it twice: on the corpus's 110- to 120-row halves that turned 10% of rows of
+#: a new category (binomial tails 0.003 to 0.15 at tolerances of 4% to 9%) into warnings. A tolerance below 4
+#: values of the batch was set for a larger sample than this batch and cannot hold its noise: the binomial bound
+#: at the batch's size judges.
+AS_WRITTEN_STRAYS = 4.0
 
 
 class DomainValues(CheckFamily):
@@ -35,12 +36,12 @@ class DomainValues(CheckFamily):
     entries = (
         Anomaly("unexpected_value", "warning", "domain", "Values outside the domain",
                 "Non-null values that are not in columns[].domain.values, while their share is within "
-                "1 - domain.min_mass (or, in a batch too small for the tolerance to hold 6 values, within its "
+                "1 - domain.min_mass (or, in a batch too small for the tolerance to hold 4 values, within its "
                 "sampling noise above it). Lists the values with their counts and shares.",
                 "add {values} to columns[{column}].domain.values"),
         Anomaly("domain_mass_too_low", "error", "domain", "Too many values outside the domain",
                 "The share of non-null values outside columns[].domain.values is above 1 - domain.min_mass (in a "
-                "batch too small for the tolerance to hold 6 values: by more than the binomial sampling noise at "
+                "batch too small for the tolerance to hold 4 values: by more than the binomial sampling noise at "
                 "the batch's size). Lists the unexpected values with their counts and shares.",
                 "if these values are legitimate add {values} to columns[{column}].domain.values "
                 "(or run `datacheck schema update {schema} {data} -o {schema}`)"),
