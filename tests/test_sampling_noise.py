@@ -75,6 +75,15 @@ def test_too_many_nulls_fires_exactly_where_scipy_says_the_count_is_beyond_noise
         assert ("too_many_nulls" in codes) == expected, (rows, bound, nulls)
 
 
+def test_a_null_share_above_the_bound_but_within_noise_is_a_warning_that_says_so() -> None:
+    # 3 of 10 against 0.1: P(Binomial(10, 0.1) >= 3) = 0.070 (scipy), no error.
+    assert float(binom.sf(2, 10, 0.1)) > ALPHA
+    schema = Schema((ColumnSchema("x", "integer", max_null_fraction=0.1),))
+    report = validate(pl.DataFrame({"x": [None] * 3 + [1] * 7}, schema={"x": pl.Int64}), schema)
+    assert [(f.code, f.severity, f.count) for f in report.findings] == [("low_presence", "warning", 3)]
+    assert "above max_null_fraction 0.1 but within the sampling noise of 10 rows" in report.findings[0].message
+
+
 def test_a_zero_null_bound_takes_any_null() -> None:
     schema = Schema((ColumnSchema("x", "integer", max_null_fraction=0.0),))
     frame = pl.DataFrame({"x": [None] + [1] * 999}, schema={"x": pl.Int64})

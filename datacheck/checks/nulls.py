@@ -51,9 +51,13 @@ class Nulls(CheckFamily):
                     observed={"null_fraction": round(share, 6)}, expected=expected, count=nulls,
                     fraction=round(share, 6), value=ceil_fraction(share))
         elif share > min(x for x in (spec.warn_max_null_fraction, spec.max_null_fraction, 1.0) if x is not None):
+            if spec.max_null_fraction is not None and share > spec.max_null_fraction:
+                above = (f"above max_null_fraction {spec.max_null_fraction} but within the sampling noise of "
+                         f"{col.num_rows:,} rows")
+            else:
+                above = f"above warn_max_null_fraction {spec.warn_max_null_fraction}"
             ctx.add(spec, "low_presence",
-                    f"{pct(share)} of {spec.name!r} is null ({nulls:,} of {col.num_rows:,} rows), above "
-                    f"warn_max_null_fraction {spec.warn_max_null_fraction}",
+                    f"{pct(share)} of {spec.name!r} is null ({nulls:,} of {col.num_rows:,} rows), {above}",
                     observed={"null_fraction": round(share, 6)}, expected=expected, count=nulls,
                     fraction=round(share, 6), value=ceil_fraction(share, 4))
 
