@@ -10,6 +10,7 @@ import polars as pl
 from datacheck.checks.family import Anomaly, CheckFamily, Context
 from datacheck.checks.model import Example
 from datacheck.checks.rows import RowEvidence, RowTest, RowWork, bound_literal, typed_values
+from datacheck.checks.sampling import beyond_noise
 from datacheck.checks.wording import count_text, fmt, pct, share
 from datacheck.schema import ISO_RANGE_TYPES, ColumnSchema, parse_iso
 from datacheck.statistics import ColumnStats
@@ -32,8 +33,11 @@ OutsideEstimate = Callable[[Any, Any], float | None]
 
 class ValueRange(CheckFamily):
     """Values beyond range.min/max (errors), beyond warn_min/warn_max (warnings), and too little mass inside
-    the usual range. A scan counts each side exactly with examples; statistics give the extremes, exact
-    counts in a few cases, and the in-range share from the quantile summary."""
+    the usual range: a share outside [warn_min, warn_max] beyond 1 - min_mass by more than the batch's binomial
+    sampling noise (`datacheck.checks.sampling`), so that a small batch, or a fresh sample of a heavy-tailed
+    column, with a few values past the extremes seen before stays a warning. A scan counts each side exactly
+    with examples; statistics give the extremes, exact counts in a few cases, and the in-range share from the
+    quantile summary."""
 
     entries = (
         Anomaly("out_of_range", "error", "range", "Value out of range",
@@ -41,12 +45,13 @@ class ValueRange(CheckFamily):
                 "gives examples with row numbers.",
                 "fix the values; if they are legitimate set {bounds}"),
         Anomaly("out_of_warning_range", "warning", "range", "Value outside the usual range",
-                "Values below columns[].range.warn_min or above range.warn_max (the range seen before), while the "
-                "share inside them still meets range.min_mass.",
+                "Values below columns[].range.warn_min or above range.warn_max (the range seen before), while their "
+                "share is within 1 - range.min_mass or the batch's sampling noise above it.",
                 "if these values are legitimate set {bounds}"),
         Anomaly("range_mass_too_low", "error", "range", "Too many values outside the usual range",
-                "The share of values inside [range.warn_min, range.warn_max] is below range.min_mass: a unit change "
-                "(x100, cents vs dollars) or a shifted source.",
+                "The share of values outside [range.warn_min, range.warn_max] is above 1 - range.min_mass by more "
+                "than the batch's sampling noise (binomial, at the batch's size): a unit change (x100, cents vs "
+                "dollars) or a shifted source.",
                 "check the unit and the source of {column}; if the new values are legitimate set {bounds} "
                 "(or run `datacheck schema update {schema} {data} -o {schema}`)"),
     )
@@ -152,7 +157,8 @@ def _warning_bounds(ctx: Context, spec: ColumnSchema, side: SideEvidence, estima
     observed = {**observed_range, "below_warn_min": below.number, "above_warn_max": above.number,
                 "in_range_fraction": round(1 - outside_share, 6) if outside_share is not None else None}
     examples = below.examples + above.examples
-    if rng.min_mass is not None and outside_share is not None and 1 - outside_share < rng.min_mass:
+    if (rng.min_mass is not None and outside_share is not None
+            and beyond_noise(round(outside_share * finite), finite, 1 - rng.min_mass)):
         ctx.add(spec, "range_mass_too_low",
                 f"{spec.name!r}: only {pct(1 - outside_share)} of values lie within the usual range "
                 f"{fmt(rng.warn_min)} .. {fmt(rng.warn_max)}, below min_mass {rng.min_mass}; " + " and ".join(parts),
