@@ -174,6 +174,12 @@ class _Rules:
         max_null, warn_null = self.null_bounds(col)
         base = ColumnSchema(name=col.name, type=physical_type(col), required=True,
                             max_null_fraction=max_null, warn_max_null_fraction=warn_null)
+        if col.count == 0:
+            # No values, no evidence of a type: a CSV column with nothing in it reads as text, and a later batch
+            # with a number in it is not a type change. The type stays (it is what the data was read as), its
+            # check is off, and the null bounds above watch the column's emptiness.
+            return _replace(base, severity={"unexpected_type": "off"},
+                            description="no values in the data this schema was inferred from: type unknown")
         ctype = base.type
         if ctype in ("integer", "float"):
             return self.numeric(col, base)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import datacheck
 from datacheck.checks import validate
 from datacheck.infer import RANGE_STRAY_VALUES, infer_schema
 from datacheck.profile import profile
@@ -179,3 +180,22 @@ def test_unseen_category_in_10_percent_of_rows_is_an_error_and_random_halves_sta
     assert caught >= 0.95 * len(seeds)
     # A value seen ~5 times in 234 rows lands wholly in one half 2**-5 of the time: a few alarms in 40 splits.
     assert alarms <= 0.075 * len(seeds)
+
+
+def test_a_column_with_no_values_carries_no_type(tmp_path) -> None:
+    """A CSV column that is empty in one half (it reads as text) and holds one number in the other: neither
+    direction is a type change, in validate or in drift (the taxi data's census tract column has this shape)."""
+    empty = tmp_path / "empty.csv"
+    one = tmp_path / "one.csv"
+    empty.write_text("x,tract\n" + "".join(f"{i},\n" for i in range(200)), encoding="utf-8")
+    one.write_text("x,tract\n" + "".join(f"{i},{17031081600 if i == 7 else ''}\n" for i in range(200)),
+                   encoding="utf-8")
+    for base, current in ((empty, one), (one, empty)):
+        schema = infer_schema(profile(str(base)))
+        report = validate(str(current), schema)
+        assert [(f.column, f.code) for f in report.findings if f.code == "unexpected_type"] == []
+        drifted = [c for c in datacheck.drift(str(base), str(current)).columns if c.status == "type_changed"]
+        assert drifted == []
+    # The schema inferred from the empty half says so, and its type check is off.
+    spec = infer_schema(profile(str(empty))).column("tract")
+    assert spec.severity == {"unexpected_type": "off"}
