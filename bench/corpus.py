@@ -3,7 +3,7 @@
     python bench/corpus.py                 # all datasets, with the lists behind each figure
     python bench/corpus.py --brief         # the table only
     python bench/corpus.py --max-rows 2000 # sample large datasets harder (faster)
-    python bench/corpus.py --no-shared     # only what the packages ship (leave out the public data folder beside the checkout)
+    python bench/corpus.py --no-shared     # only what the packages ship (no public data folder)
 
 The corpus, the harness and the figures live in tests/corpus/ (see its docstrings); this script only runs
 them and prints. A measurement, not a test: it exits 0 whatever the figures (--strict: 1 when a target fails).

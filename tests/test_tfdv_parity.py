@@ -16,7 +16,7 @@ import pytest
 from datacheck.profile import profile
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "chicago_taxi_tfx"
-pytestmark = pytest.mark.skipif(not (DATA / "data.csv").exists(), reason="the public data folder beside the checkout is absent")
+pytestmark = pytest.mark.skipif(not (DATA / "data.csv").exists(), reason="no public data folder beside the checkout")
 
 
 @pytest.fixture(scope="module")
