@@ -646,9 +646,35 @@ def frame_from_object(data: Any) -> pl.LazyFrame:
         return data.lazy()
     module = type(data).__module__
     if module.startswith("pandas"):
-        return pl.from_pandas(data).lazy()
+        return _from_pandas(data).lazy()
     if module.startswith("pyarrow"):
         frame = pl.from_arrow(data)
         return (frame if isinstance(frame, pl.DataFrame) else frame.to_frame()).lazy()
     raise InputError(f"cannot profile an object of type {type(data).__name__}",
                      hint="pass a path, a polars/pandas DataFrame or a pyarrow Table")
+
+
+def _from_pandas(data: Any) -> pl.DataFrame:
+    """A pandas DataFrame as polars; an object column whose values mix types (text and numbers, say) is an
+    InputError naming the column and its types, not a TypeError from the conversion.
+
+    Such a column is refused rather than turned into text: whether "1.5" next to "a" is a number that should
+    be checked against a range, or a code, is the caller's decision (`df[col].astype(str)`, or
+    `pd.to_numeric(df[col], errors="coerce")`).
+    """
+    try:
+        return pl.from_pandas(data)
+    except Exception as exc:  # pyarrow and polars raise TypeError, ArrowTypeError, ArrowInvalid, ...
+        for name in data.columns:
+            column = data[name]
+            if getattr(column.dtype, "kind", "") != "O":
+                continue
+            try:
+                pl.from_pandas(column.to_frame())
+            except Exception:
+                kinds = sorted({type(value).__name__ for value in column.dropna()})
+                raise InputError(f"column {str(name)!r} mixes value types ({', '.join(kinds)}) in one object column",
+                                 hint=f"convert it first, e.g. df[{str(name)!r}].astype(str) for text, or "
+                                      f"pd.to_numeric(df[{str(name)!r}], errors='coerce') for numbers") from None
+        raise InputError(f"cannot convert the pandas DataFrame: {_first_line(exc)}",
+                         hint="convert the columns to plain types first") from None
