@@ -105,7 +105,7 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
     """
     if isinstance(schema, (str, os.PathLike)):  # a schema file's path, as the CLI takes it
         schema_path = schema_path or os.fspath(schema)
-        schema = Schema.load(schema)
+        schema = Schema.load(os.fspath(schema))
     if not isinstance(schema, Schema):
         raise UsageError(f"schema must be a Schema or a schema file's path, not {type(schema).__name__}",
                          hint="load one with datacheck.Schema.load('schema.json')")
