@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from datacheck.errors import InputError
+
 #: Bytes read at a time by the blank-line pass: the pass holds one chunk (and its newline positions).
 CHUNK_BYTES = 16 << 20
 #: Share of the non-empty fields after a delimiter that must start with a space for the file to be read as
@@ -152,5 +154,46 @@ def typed(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return text.cast(dtype)
 
 
-__all__ = ["BlankLines", "blank_lines", "padded_after_delimiter", "stripped_name", "stripped_text", "typed",
-           "CHUNK_BYTES", "PADDED_SHARE"]
+def numbers_of_whole_file(stripped: pl.LazyFrame, types: dict[str, pl.DataType]) -> dict[str, pl.DataType]:
+    """The number-or-text type of each column that is not temporal or boolean, decided by all its values in
+    one streaming pass: Int64 when every value reads as an integer, else Float64 when every value reads as a
+    number, else String (a column empty in the first rows, or an integer column that turns float further
+    down, is typed by the whole file, as polars' own reader does with a full inference)."""
+    names = [n for n, t in types.items() if not t.is_temporal() and t != pl.Boolean]
+    if not names:
+        return {}
+    counts = stripped.select(
+        *(pl.col(n).count().alias(f"{i}:n") for i, n in enumerate(names)),
+        *(pl.col(n).cast(pl.Int64, strict=False).count().alias(f"{i}:int") for i, n in enumerate(names)),
+        *(pl.col(n).cast(pl.Float64, strict=False).count().alias(f"{i}:float") for i, n in enumerate(names)),
+    ).collect().row(0, named=True)
+    decided: dict[str, pl.DataType] = {}
+    for i, name in enumerate(names):
+        present = counts[f"{i}:n"]
+        if present == 0:
+            decided[name] = types[name]
+        elif counts[f"{i}:int"] == present:
+            decided[name] = pl.Int64()
+        elif counts[f"{i}:float"] == present:
+            decided[name] = pl.Float64()
+        else:
+            decided[name] = pl.String()
+    return decided
+
+
+def check_stripped_names(raw: Sequence[str], names: Sequence[str], path: str) -> None:
+    """Names that become empty or equal once stripped: an InputError naming the columns."""
+    seen: dict[str, int] = {}
+    for position, (before, name) in enumerate(zip(raw, names), start=1):
+        if name == "" and len(names) > 1:
+            raise InputError(f"column {position} has a name of spaces only ({before!r})", path=path,
+                             line=1, column=position, hint="name every column, or pass --keep-whitespace")
+        if name in seen:
+            raise InputError(f"duplicate column name {name!r} once the spaces after the delimiter are stripped "
+                             f"(columns {seen[name]} and {position})", path=path, line=1,
+                             column=position, hint="rename one of them, or pass --keep-whitespace")
+        seen[name] = position
+
+
+__all__ = ["BlankLines", "blank_lines", "check_stripped_names", "numbers_of_whole_file", "padded_after_delimiter",
+           "stripped_name", "stripped_text", "typed", "CHUNK_BYTES", "PADDED_SHARE"]

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from datacheck import csv_layout, parquet_layout
+from datacheck import csv_layout, json_tables, parquet_layout
 from datacheck.errors import InputError, SchemaFileError
 from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
 
@@ -257,7 +257,7 @@ def load_statistics(path: str | os.PathLike[str]) -> Statistics:
     except json.JSONDecodeError as exc:
         raise SchemaFileError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
     if not isinstance(document, dict) or document.get("format") != STATISTICS_FORMAT:
-        what = _foreign_json(document) or f'expected "format": "{STATISTICS_FORMAT}"'
+        what = json_tables.foreign_json(document) or f'expected "format": "{STATISTICS_FORMAT}"'
         raise SchemaFileError(f"not a datacheck statistics file ({what})", path=path,
                               hint="create one with 'datacheck stats DATA -o stats.json'")
     version = document.get("version")
@@ -358,40 +358,25 @@ def _scan_padded_csv(source: str | bytes, size: int, encoding: CsvEncoding, kwar
                      data_file: DataFile, index: str | None) -> pl.LazyFrame:
     """A CSV whose fields are padded after the delimiter, read as text, stripped, then typed, still lazily.
 
-    The types are the ones polars infers for the stripped text of the same rows `_csv_schema` looks at (the
-    whole file up to CSV_FULL_INFERENCE_BYTES, else the first CSV_INFER_ROWS rows).
+    The types are the ones polars infers for the stripped text of the first CSV_INFER_ROWS rows; up to
+    CSV_FULL_INFERENCE_BYTES the whole file then decides numbers and text, as in `_csv_schema`.
     """
     nulls = list(kwargs["null_values"] or ())
     text_kwargs = {**kwargs, "null_values": None}  # null texts are matched once stripped
     raw_names = list(pl.scan_csv(source, encoding=encoding, infer_schema=False, **text_kwargs).collect_schema())
     names = [csv_layout.stripped_name(n) if kwargs["has_header"] else n for n in raw_names]
-    _check_stripped_names(raw_names, names, data_file)
+    csv_layout.check_stripped_names(raw_names, names, data_file.path)
     # polars checks the header against the schema's names: the raw names are read, the stripped ones written.
-    text_schema = pl.Schema(dict.fromkeys(raw_names, pl.String()))
-    sample_rows = None if size <= CSV_FULL_INFERENCE_BYTES else CSV_INFER_ROWS
-    sample = (pl.scan_csv(source, schema=text_schema, encoding=encoding, n_rows=sample_rows, **text_kwargs)
-              .select(csv_layout.stripped_text(raw, nulls).alias(name) for raw, name in zip(raw_names, names))
-              .collect())
-    rewritten = sample.write_csv().encode("utf-8")
-    plain = {"separator": ",", "has_header": True, "null_values": None}
-    types = _csv_schema(rewritten, len(rewritten), "utf8", plain)
+    text = pl.scan_csv(source, schema=pl.Schema(dict.fromkeys(raw_names, pl.String())), encoding=encoding,
+                       row_index_name=index, **text_kwargs)
+    stripped = [csv_layout.stripped_text(raw, nulls).alias(name) for raw, name in zip(raw_names, names)]
+    head = text.head(CSV_INFER_ROWS).select(stripped).collect().write_csv().encode("utf-8")
+    types = dict(_csv_schema(head, len(head), "utf8", {"separator": ",", "has_header": True, "null_values": None}))
+    if size <= CSV_FULL_INFERENCE_BYTES:
+        types.update(csv_layout.numbers_of_whole_file(text.select(stripped), types))
     keep = [pl.col(_ROW_INDEX)] if index else []
-    return (pl.scan_csv(source, schema=text_schema, encoding=encoding, row_index_name=index, **text_kwargs)
-            .select(*keep, *(csv_layout.typed(csv_layout.stripped_text(raw, nulls), types[name]).alias(name)
-                             for raw, name in zip(raw_names, names))))
-
-
-def _check_stripped_names(raw: list[str], names: list[str], data_file: DataFile) -> None:
-    seen: dict[str, int] = {}
-    for position, (before, name) in enumerate(zip(raw, names), start=1):
-        if name == "" and len(names) > 1:
-            raise InputError(f"column {position} has a name of spaces only ({before!r})", path=data_file.path,
-                             line=1, column=position, hint="name every column, or pass --keep-whitespace")
-        if name in seen:
-            raise InputError(f"duplicate column name {name!r} once the spaces after the delimiter are stripped "
-                             f"(columns {seen[name]} and {position})", path=data_file.path, line=1,
-                             column=position, hint="rename one of them, or pass --keep-whitespace")
-        seen[name] = position
+    return text.select(*keep, *(csv_layout.typed(csv_layout.stripped_text(raw, nulls), types[name]).alias(name)
+                                for raw, name in zip(raw_names, names)))
 
 
 def _csv_schema(source: str | bytes, size: int, encoding: CsvEncoding, kwargs: dict[str, Any]) -> pl.Schema:
@@ -571,62 +556,12 @@ def _read_json(data_file: DataFile, options: ReadOptions) -> pl.DataFrame:
         raise InputError("the JSON nests objects or arrays too deeply to read (over ~1,000 levels)",
                          path=data_file.path,
                          hint="flatten the nested fields, or write the data as NDJSON") from None
-    document = _json_table(document, data_file.path)
+    document = json_tables.json_table(document, data_file.path)
     try:
         return pl.DataFrame(document, infer_schema_length=None)
     except Exception as exc:
         raise InputError(f"cannot turn the JSON into a table: {_first_line(exc)}", path=data_file.path,
                          hint="each field must hold one type across rows") from None
-
-
-_JSON_SHAPES = ("JSON data must be a list of objects (one per row) or an object of equal-length column arrays",
-                "for one object per line, name the file .jsonl or pass --input-format ndjson")
-
-
-def _foreign_json(document: Any) -> str | None:
-    """What a JSON document that is not datacheck statistics is, when it is something we recognise."""
-    if not isinstance(document, dict):
-        return None
-    declared = document.get("format")
-    if declared == "datacheck.schema":
-        return "this is a datacheck schema file"
-    if isinstance(declared, str):
-        return f"it declares \"format\": {json.dumps(declared)}"
-    datasets = document.get("datasets")
-    if isinstance(datasets, list) and datasets and isinstance(datasets[0], dict) and (
-            "features" in datasets[0] or "numExamples" in datasets[0]):
-        return "this looks like TFDV statistics (DatasetFeatureStatisticsList), which datacheck cannot read"
-    return None
-
-
-def _json_table(document: Any, path: str) -> Any:
-    """The part of a JSON document that is a table, or an InputError saying what the document is instead."""
-    if isinstance(document, dict):
-        declared = document.get("format")
-        if declared == STATISTICS_FORMAT:
-            raise InputError("a datacheck statistics file cannot be read together with other DATA", path=path,
-                             hint="pass it alone, or combine statistics files with 'datacheck merge'")
-        if isinstance(declared, str) and declared.startswith("datacheck."):
-            what = "schema" if declared == "datacheck.schema" else declared
-            raise InputError(f"this is a datacheck {what} file (\"format\": \"{declared}\"), not data", path=path,
-                             hint="a schema goes after --schema" if declared == "datacheck.schema" else None)
-        foreign = _foreign_json(document)
-        if foreign is not None and "TFDV" in foreign:
-            raise InputError(foreign, path=path,
-                             hint="compute datacheck statistics from the data: datacheck stats DATA -o stats.json")
-        # {"data": [records...]}, or {"col": [values...]} with one array per column.
-        records = next((v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
-        if records is not None:
-            document = records
-        elif not document or not all(isinstance(v, list) for v in document.values()) or len(
-                {len(v) for v in document.values()}) != 1:
-            raise InputError("a JSON object that is not a table: expected a list of objects (one per row) or an object "
-                             "of equal-length column arrays", path=path, hint=_JSON_SHAPES[1])
-        else:
-            return document
-    if not isinstance(document, list) or not all(isinstance(r, dict) for r in document):
-        raise InputError(_JSON_SHAPES[0], path=path, hint=_JSON_SHAPES[1])
-    return document
 
 
 # ------------------------------------------------------------------------------------------ read errors

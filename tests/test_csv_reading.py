@@ -219,3 +219,19 @@ def test_real_padded_file_reads_like_pandas_without_options() -> None:
         for name in with_nulls.columns:
             column = asked.column(name)
             assert column is not None and column.null_count == int(with_nulls[name].isna().sum()), name
+
+
+def test_padded_types_are_decided_by_the_whole_file(tmp_path: Path) -> None:
+    # Beyond the first rows polars infers from: a column empty until late, and integers that turn float.
+    lines = ["id, late, turns"]
+    lines += [f"{i}, , {i}" for i in range(12_000)]
+    lines += ["12000, 7, 2.5"]
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join(lines) + "\n")
+    reference = pd.read_csv(path, skipinitialspace=True)
+    stats = datacheck.profile(str(path))
+    for name, expected in (("id", "Int64"), ("late", "Int64"), ("turns", "Float64")):
+        column = stats.column(name)
+        assert column is not None and column.dtype == expected, name
+        assert column.null_count == int(reference[name].isna().sum())
+        assert column.numeric is not None and column.numeric.mean == pytest.approx(float(reference[name].mean()))
