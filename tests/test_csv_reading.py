@@ -238,3 +238,24 @@ def test_padded_types_are_decided_by_the_whole_file(tmp_path: Path) -> None:
         assert column is not None and column.dtype == expected, name
         assert column.null_count == int(reference[name].isna().sum())
         assert column.numeric is not None and column.numeric.mean == pytest.approx(float(reference[name].mean()))
+
+
+def test_saved_statistics_keep_the_layout_and_pass_their_json_schema(tmp_path: Path) -> None:
+    path = _padded_file(tmp_path)
+    saved = tmp_path / "stats.json"
+    done = subprocess.run([sys.executable, "-m", "datacheck", "stats", str(path), "-o", str(saved)],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    loaded = datacheck.profile(str(saved))  # a statistics file is checked against its JSON Schema on load
+    with open(path, newline="") as handle:
+        blank = sum(1 for row in csv.reader(handle) if not row)
+    assert loaded.sources[0].blank_lines == blank == 1
+    assert loaded.sources[0].stripped_whitespace
+
+
+def test_duplicate_names_once_stripped_exit_2_on_the_cli(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("a, a\n1, 2\n")
+    done = subprocess.run([sys.executable, "-m", "datacheck", "stats", str(path)], capture_output=True, text=True,
+                          cwd=ROOT, check=False)
+    assert done.returncode == 2 and "duplicate column name" in done.stderr and "Traceback" not in done.stderr
