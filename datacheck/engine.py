@@ -44,7 +44,7 @@ import polars as pl
 from datacheck.errors import DatacheckError, InputError, UsageError
 from datacheck.parquet_layout import read_row_group_rows
 from datacheck.profile import ProgressCallback, merge, profile_frame
-from datacheck.sources import DataFile, Dataset, ReadOptions, resolve, scan_file
+from datacheck.sources import DataFile, Dataset, ReadLayout, ReadOptions, resolve, scan_file_with_layout
 from datacheck.statistics import SourceInfo, Statistics
 
 #: Rows per partition when a Parquet file is split by row groups. Big enough that per-task overhead (a few
@@ -222,9 +222,11 @@ def _check_partitioned_options(engine: str, scheduler: str | None, workers: int 
 
 
 def _scan_one(frame: pl.LazyFrame, data_file: DataFile, label: str, observer: ScanObserver | None,
-              progress: ProgressCallback | None = None) -> Statistics:
+              progress: ProgressCallback | None = None, layout: ReadLayout | None = None) -> Statistics:
     """The statistics of one file or partition, with `observer` seeing the same batches."""
-    return profile_frame(frame, source=SourceInfo(label, data_file.format, 0), data_file=data_file,
+    layout = layout or ReadLayout()
+    source = SourceInfo(label, data_file.format, 0, layout.blank_lines, layout.stripped_whitespace)
+    return profile_frame(frame, source=source, data_file=data_file,
                          observers=[observer] if observer is not None else (), progress=progress)
 
 
@@ -240,11 +242,11 @@ def _scan_partition(partition: Partition, options: ReadOptions,
     if watcher is not None:
         watcher.start(data_file.path, partition.offset)
     try:
-        frame = scan_file(data_file, options)
+        frame, layout = scan_file_with_layout(data_file, options)
         if partition.first_group is not None:
             # polars pushes the slice down to the reader: only these row groups are read.
             frame = frame.slice(partition.offset, partition.rows)
-        stats = _scan_one(frame, data_file, partition.label, watcher)
+        stats = _scan_one(frame, data_file, partition.label, watcher, layout=layout)
     except DatacheckError as exc:
         return _Failures((_Failure(partition.label, exc.reason, exc.hint),))
     if partition.rows is not None and stats.num_rows != partition.rows:
@@ -312,10 +314,10 @@ def scan(dataset: Dataset, *, engine: str = "local", scheduler: str | None = Non
     if engine == "local":
         watcher = observer() if observer is not None else None
         parts = []
-        for data_file, frame in dataset.frames():
+        for data_file, frame, layout in dataset.frames_with_layout():
             if watcher is not None:
                 watcher.start(data_file.path, 0)
-            parts.append(_scan_one(frame, data_file, data_file.path, watcher, progress))
+            parts.append(_scan_one(frame, data_file, data_file.path, watcher, progress, layout))
         stats = merge(parts)
         _refuse_empty(stats, dataset)
         return stats, watcher
@@ -436,7 +438,7 @@ def _by_file(stats: Statistics, partitions: list[Partition]) -> Statistics:
         if partition.file.path == last:
             sources[-1] = replace(sources[-1], rows=sources[-1].rows + source.rows)
         else:
-            sources.append(SourceInfo(partition.file.path, source.format, source.rows))
+            sources.append(replace(source, path=partition.file.path))
         last = partition.file.path
     return replace(stats, sources=tuple(sources))
 

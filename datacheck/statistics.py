@@ -411,18 +411,28 @@ class ColumnStats:
 
 @dataclass(frozen=True, slots=True)
 class SourceInfo:
-    """One input that the statistics cover: its path (or "<memory>") , format and row count."""
+    """One input that the statistics cover: its path (or "<memory>"), format and row count; for a CSV, the
+    blank lines skipped (not rows) and whether the spaces after the delimiter were stripped."""
 
     path: str
     format: str
     rows: int
+    blank_lines: int = 0
+    stripped_whitespace: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "format": self.format, "rows": self.rows}
+        out: dict[str, Any] = {"path": self.path, "format": self.format, "rows": self.rows}
+        # Written only when they say something, so that files without either read as before.
+        if self.blank_lines:
+            out["blank_lines"] = self.blank_lines
+        if self.stripped_whitespace:
+            out["stripped_whitespace"] = True
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SourceInfo:
-        return cls(str(data["path"]), str(data["format"]), int(data["rows"]))
+        return cls(str(data["path"]), str(data["format"]), int(data["rows"]), int(data.get("blank_lines", 0)),
+                   bool(data.get("stripped_whitespace", False)))
 
 
 @dataclass(frozen=True, slots=True)

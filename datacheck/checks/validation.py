@@ -44,8 +44,8 @@ from datacheck.sources import Dataset, ReadOptions, frame_from_object, resolve
 from datacheck.statistics import ColumnStats, Statistics
 
 
-def validate(data_or_stats: Any, schema: Schema, *, env: str | None = None, baseline: Any = None,
-             max_examples: int = 5, options: Any = None, progress: Any = None,
+def validate(data_or_stats: Any, schema: Schema | str | os.PathLike[str], *, env: str | None = None,
+             baseline: Any = None, max_examples: int = 5, options: Any = None, progress: Any = None,
              schema_path: str | None = None, engine: str = "local", scheduler: str | None = None,
              workers: int | None = None) -> Report:
     """Validate data (or its saved statistics) against a schema.
@@ -64,7 +64,8 @@ def validate(data_or_stats: Any, schema: Schema, *, env: str | None = None, base
     return report
 
 
-def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | None = None, baseline: Any = None,
+def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathLike[str], *, env: str | None = None,
+                             baseline: Any = None,
                              max_examples: int = 5, options: Any = None, progress: Any = None,
                              schema_path: str | None = None, engine: str = "local", scheduler: str | None = None,
                              workers: int | None = None) -> tuple[Report, Statistics]:
@@ -73,7 +74,7 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | N
     Args:
         data_or_stats: a path, a list of paths (files, directories, globs), a saved statistics file, a
             `Statistics`, or an in-memory polars/pandas/pyarrow table.
-        schema: the Schema (see `Schema.load`).
+        schema: the Schema, or the path of a schema file (loaded with `Schema.load`).
         env: the environment whose expected columns apply (default: the schema's default_environment).
         baseline: earlier data or Statistics: enables the row-count change and drift checks.
         max_examples: the most example values per finding.
@@ -102,6 +103,12 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema, *, env: str | N
         >>> datacheck.validate(df, datacheck.infer_schema(datacheck.profile(df))).passed
         True
     """
+    if isinstance(schema, (str, os.PathLike)):  # a schema file's path, as the CLI takes it
+        schema_path = schema_path or os.fspath(schema)
+        schema = Schema.load(os.fspath(schema))
+    if not isinstance(schema, Schema):
+        raise UsageError(f"schema must be a Schema or a schema file's path, not {type(schema).__name__}",
+                         hint="load one with datacheck.Schema.load('schema.json')")
     schema.expected_columns(env)  # an unknown environment stops here, before any scan
     _check_patterns(schema)
     engines.check_engine_options(engine, scheduler, workers)

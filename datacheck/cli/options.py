@@ -3,9 +3,9 @@
 typer builds a command's options from its signature, and has no groups of parameters. So the options that
 always come together are added by decorators that rewrite the signature typer reads:
 
-- `read_options` puts the five options that say how to read DATA (--input-format, --delimiter, --encoding,
-  --null-value, --no-header) where the command has its `read: ReadOptions` parameter, and hands the command
-  one `ReadOptions` built from them.
+- `read_options` puts the six options that say how to read DATA (--input-format, --delimiter, --encoding,
+  --null-value, --no-header, --keep-whitespace) where the command has its `read: ReadOptions` parameter, and
+  hands the command one `ReadOptions` built from them.
 - `format_choices(kind)` makes the choices of the command's `fmt` option the formats the render registry
   can write for `kind`: `--help` lists exactly those, and any other value is a usage error (exit 2).
 
@@ -36,7 +36,7 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o",
 
 Command = Callable[..., None]
 
-# The five read options, in the order --help lists them, with their defaults.
+# The six read options, in the order --help lists them, with their defaults.
 _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("input_format", Annotated[str | None, typer.Option(
         "--input-format",
@@ -50,17 +50,33 @@ _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
         help="A CSV cell text that means missing (repeatable), e.g. --null-value NA --null-value '?'.")], None),
     ("no_header", Annotated[bool, typer.Option(
         "--no-header", help="The CSV has no header row; columns are named column_0, column_1, ...")], False),
+    ("keep_whitespace", Annotated[bool, typer.Option(
+        "--keep-whitespace",
+        help="Keep the spaces after the CSV delimiter ('39, State-gov'); by default they are stripped from names "
+             "and values when the file is laid out so.")], False),
 )
+
+_noted: set[str] = set()
+
+
+def note_on_stderr(text: str) -> None:
+    """Print a reading note on stderr, once per text (a file read twice, as data and baseline, notes once)."""
+    from datacheck.cli.common import err_console
+
+    if text not in _noted:
+        _noted.add(text)
+        err_console.print(f"note: {text}", markup=False, soft_wrap=True)
 
 
 def read_options(command: Command) -> Command:
-    """Give `command` the five read options in place of its `read: ReadOptions` parameter."""
+    """Give `command` the six read options in place of its `read: ReadOptions` parameter."""
 
     @functools.wraps(command)
     def with_read_options(**kwargs: Any) -> None:
         read = ReadOptions(input_format=kwargs.pop("input_format"), delimiter=kwargs.pop("delimiter"),
                            encoding=kwargs.pop("encoding"), null_values=tuple(kwargs.pop("null_value") or ()),
-                           has_header=not kwargs.pop("no_header"))
+                           has_header=not kwargs.pop("no_header"), keep_whitespace=kwargs.pop("keep_whitespace"),
+                           on_note=note_on_stderr)
         command(**kwargs, read=read)
 
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
