@@ -261,8 +261,8 @@ class _Rules:
             return _replace(base, range=Range(min=0, max=_number(EPOCH_WINDOW[1] * epoch, as_int, upward=True)))
         if base.type == "integer" and is_integer_identifier(col):
             # Ids grow: a later batch is beyond any observed max. Only a well-evidenced sign is a fact.
-            if self.infer_unique:
-                base = _as_key(col, base)
+            if self.infer_unique and is_exact_key(col):
+                base = _replace(base, unique=True)
             low, high = sign_bounds(col)
             return _replace(base, range=Range(min=low, max=high) if (low, high) != (None, None) else None)
         sign_min, sign_max = sign_bounds(col)
@@ -302,8 +302,8 @@ class _Rules:
         if base.type == "categorical":
             return self.with_drift(base, CATEGORICAL_DRIFT)
         # Free text, identifiers, codes.
-        if self.infer_unique and is_text_identifier(col, values):
-            base = _as_key(col, base)
+        if self.infer_unique and is_exact_key(col) and is_text_identifier(col, values):
+            base = _replace(base, unique=True)
         return _replace(base, length=self.length_bounds(col))
 
     def is_categorical(self, col: ColumnStats) -> bool:
@@ -457,26 +457,6 @@ def is_exact_key(col: ColumnStats) -> bool:
     estimate never makes a key: it cannot tell a key from a column with a handful of duplicates."""
     return (col.null_count == 0 and col.count >= MIN_VALUES_FOR_RULES and col.distinct is not None
             and col.distinct.exact and col.distinct.count == col.count)
-
-
-def looks_all_distinct(col: ColumnStats) -> bool:
-    """No nulls, at least MIN_VALUES_FOR_RULES values, and a HyperLogLog estimate of the distinct count within
-    HLL_SIGMAS standard errors of the count: all distinct as far as an estimate can tell."""
-    return (col.null_count == 0 and col.count >= MIN_VALUES_FOR_RULES and col.distinct is not None
-            and not col.distinct.exact
-            and abs(col.distinct.count - col.count) <= HLL_SIGMAS * HLL_RELATIVE_ERROR * col.count)
-
-
-def _as_key(col: ColumnStats, base: ColumnSchema) -> ColumnSchema:
-    """An identifier column as a key: an error-level key on an exact count; on an estimate (over the exact
-    frequency table's 1,000 values), a warning-level one. An estimate cannot tell a key from a column with a
-    handful of duplicates, so it must never fail a build, not even on the data it came from; but a duplicate id
-    in an id column is still worth a look."""
-    if is_exact_key(col):
-        return _replace(base, unique=True)
-    if looks_all_distinct(col):
-        return _replace(base, unique=True, severity={**base.severity, "not_unique": "warning"})
-    return base
 
 
 def has_id_name(name: str) -> bool:
