@@ -222,9 +222,10 @@ def test_html_report_names_the_signal(tmp_path):
     from datacheck.cli import app
 
     rng = np.random.default_rng(12)
-    pl.DataFrame({"x": rng.normal(size=300)}).write_csv(tmp_path / "a.csv")
+    # Two columns: in a one-column CSV a null is an empty line, which a CSV reader skips as blank.
+    pl.DataFrame({"i": range(300), "x": rng.normal(size=300)}).write_csv(tmp_path / "a.csv")
     cur = pl.Series(rng.normal(size=300)).set(pl.Series(rng.random(300) < 0.4), None)
-    pl.DataFrame({"x": cur}).write_csv(tmp_path / "b.csv")
+    pl.DataFrame({"i": range(300), "x": cur}).write_csv(tmp_path / "b.csv")
     out = tmp_path / "drift.html"
     result = CliRunner().invoke(app, ["drift", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "-o", str(out)])
     assert result.exit_code == 1, result.output

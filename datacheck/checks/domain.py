@@ -9,21 +9,13 @@ import polars as pl
 from datacheck.checks.family import Anomaly, CheckFamily, Context
 from datacheck.checks.model import Example
 from datacheck.checks.rows import RowEvidence, RowTest, RowWork, as_text
-from datacheck.checks.sampling import beyond_noise
+from datacheck.checks.sampling import beyond_tolerance
 from datacheck.checks.wording import pct, plural, quote_values, share, show
 from datacheck.schema import ColumnSchema
 from datacheck.statistics import ColumnStats
 
 #: Unexpected values listed in a finding's `observed`.
 MAX_LISTED_VALUES = 20
-#: A domain tolerance that amounts to at least this many values of the batch is judged as written. Inferred
-#: tolerances already hold the noise of a fresh sample of the inferred sample's size (the unseen-value count and
-#: its Good-Turing estimate, combined once; at least 4 values when no value was rare), so adding the batch's
-#: binomial noise again would count it twice: on the corpus's 110- to 120-row halves that turned 10% of rows of
-#: a new category (binomial tails 0.003 to 0.15 at tolerances of 4% to 9%) into warnings. A tolerance below 4
-#: values of the batch was set for a larger sample than this batch and cannot hold its noise: the binomial bound
-#: at the batch's size judges.
-AS_WRITTEN_STRAYS = 4.0
 
 
 class DomainValues(CheckFamily):
@@ -98,7 +90,7 @@ def _judge(ctx: Context, spec: ColumnSchema, col: ColumnStats, unexpected: dict[
     if not examples:
         examples = [Example(v, count=n) for v, n in ordered]
     quoted = quote_values([v for v, _ in ordered])
-    if _beyond_tolerance(total_bad, col.count, 1 - domain.min_mass):
+    if beyond_tolerance(total_bad, col.count, 1 - domain.min_mass):
         ctx.add(spec, "domain_mass_too_low",
                 f"{pct(bad_share)} of {spec.name!r} ({total_bad:,} values) is outside the domain, more than "
                 f"min_mass {domain.min_mass} allows: {values_text}",
@@ -110,13 +102,6 @@ def _judge(ctx: Context, spec: ColumnSchema, col: ColumnStats, unexpected: dict[
                 f"{'is' if total_bad == 1 else 'are'} outside the domain: {values_text}",
                 observed=observed, expected=domain.to_dict(), count=total_bad, fraction=bad_share, examples=examples,
                 values=quoted)
-
-
-def _beyond_tolerance(count: int, values: int, tolerance: float) -> bool:
-    """Whether `count` unexpected values among `values` break the tolerance (see AS_WRITTEN_STRAYS)."""
-    if tolerance * values >= AS_WRITTEN_STRAYS:
-        return count > tolerance * values
-    return beyond_noise(count, values, tolerance)
 
 
 FAMILY = DomainValues()

@@ -10,7 +10,7 @@ import polars as pl
 from datacheck.checks.family import Anomaly, CheckFamily, Context
 from datacheck.checks.model import Example
 from datacheck.checks.rows import RowEvidence, RowTest, RowWork, bound_literal, typed_values
-from datacheck.checks.sampling import beyond_noise
+from datacheck.checks.sampling import beyond_tolerance
 from datacheck.checks.wording import count_text, fmt, pct, share
 from datacheck.schema import ISO_RANGE_TYPES, ColumnSchema, parse_iso
 from datacheck.statistics import ColumnStats
@@ -33,9 +33,10 @@ OutsideEstimate = Callable[[Any, Any], float | None]
 
 class ValueRange(CheckFamily):
     """Values beyond range.min/max (errors), beyond warn_min/warn_max (warnings), and too little mass inside
-    the usual range: a share outside [warn_min, warn_max] beyond 1 - min_mass by more than the batch's binomial
-    sampling noise (`datacheck.checks.sampling`), so that a small batch, or a fresh sample of a heavy-tailed
-    column, with a few values past the extremes seen before stays a warning. A scan counts each side exactly
+    the usual range: a share outside [warn_min, warn_max] beyond 1 - min_mass (as written when that tolerance
+    holds 4 values of the batch or more, else by more than a small batch's binomial sampling noise:
+    `datacheck.checks.sampling.beyond_tolerance`), so that a small batch with a few values past the extremes
+    seen before stays a warning. A scan counts each side exactly
     with examples; statistics give the extremes, exact counts in a few cases, and the in-range share from the
     quantile summary."""
 
@@ -46,12 +47,13 @@ class ValueRange(CheckFamily):
                 "fix the values; if they are legitimate set {bounds}"),
         Anomaly("out_of_warning_range", "warning", "range", "Value outside the usual range",
                 "Values below columns[].range.warn_min or above range.warn_max (the range seen before), while their "
-                "share is within 1 - range.min_mass or the batch's sampling noise above it.",
+                "share is within 1 - range.min_mass (or, in a batch too small for it to hold 4 values, the batch's "
+                "sampling noise above it).",
                 "if these values are legitimate set {bounds}"),
         Anomaly("range_mass_too_low", "error", "range", "Too many values outside the usual range",
-                "The share of values outside [range.warn_min, range.warn_max] is above 1 - range.min_mass by more "
-                "than the batch's sampling noise (binomial, at the batch's size): a unit change (x100, cents vs "
-                "dollars) or a shifted source.",
+                "The share of values outside [range.warn_min, range.warn_max] is above 1 - range.min_mass (in a "
+                "batch too small for that to hold 4 values, by more than its binomial sampling noise): a unit "
+                "change (x100, cents vs dollars) or a shifted source.",
                 "check the unit and the source of {column}; if the new values are legitimate set {bounds} "
                 "(or run `datacheck schema update {schema} {data} -o {schema}`)"),
     )
@@ -158,7 +160,7 @@ def _warning_bounds(ctx: Context, spec: ColumnSchema, side: SideEvidence, estima
                 "in_range_fraction": round(1 - outside_share, 6) if outside_share is not None else None}
     examples = below.examples + above.examples
     if (rng.min_mass is not None and outside_share is not None
-            and beyond_noise(round(outside_share * finite), finite, 1 - rng.min_mass)):
+            and beyond_tolerance(round(outside_share * finite), finite, 1 - rng.min_mass)):
         ctx.add(spec, "range_mass_too_low",
                 f"{spec.name!r}: only {pct(1 - outside_share)} of values lie within the usual range "
                 f"{fmt(rng.warn_min)} .. {fmt(rng.warn_max)}, below min_mass {rng.min_mass}; " + " and ".join(parts),
