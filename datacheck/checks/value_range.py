@@ -119,13 +119,7 @@ def _judge(ctx: Context, spec: ColumnSchema, col: ColumnStats, side: SideEvidenc
     below = side("below_min", rng.min, "below")
     above = side("above_max", rng.max, "above")
     if below.beyond or above.beyond:
-        parts, bounds = [], []
-        if below.beyond:
-            parts.append(f"{count_text(below.number)} below min {fmt(rng.min)}")
-            bounds.append(f"columns[{spec.name}].range.min to {fmt(low)}")
-        if above.beyond:
-            parts.append(f"{count_text(above.number)} above max {fmt(rng.max)}")
-            bounds.append(f"columns[{spec.name}].range.max to {fmt(high)}")
+        parts, bounds = _broken_sides(spec.name, (below, above), ("min", "max"), (rng.min, rng.max), (low, high))
         count = _total(below, above)
         ctx.add(spec, "out_of_range",
                 f"{spec.name!r}: " + " and ".join(parts) + f" (observed {fmt(low)} .. {fmt(high)})",
@@ -133,6 +127,18 @@ def _judge(ctx: Context, spec: ColumnSchema, col: ColumnStats, side: SideEvidenc
                 expected=rng.to_dict(), count=count, fraction=share(count, finite) if count is not None else None,
                 examples=below.examples + above.examples, bounds=" and ".join(bounds))
     _warning_bounds(ctx, spec, side, estimate, observed_range, finite)
+
+
+def _broken_sides(column: str, sides: tuple[Side, Side], keys: tuple[str, str], limits: tuple[Any, Any],
+                  observed: tuple[Any, Any]) -> tuple[list[str], list[str]]:
+    """For the sides (below, above) that broke their bound: the message parts ("3 values below min 0") and the
+    fix's settings ("columns[x].range.min to -5", to the observed extreme)."""
+    parts, bounds = [], []
+    for side, word, key, limit, seen in zip(sides, ("below", "above"), keys, limits, observed):
+        if side.beyond:
+            parts.append(f"{count_text(side.number)} {word} {key} {fmt(limit)}")
+            bounds.append(f"columns[{column}].range.{key} to {fmt(seen)}")
+    return parts, bounds
 
 
 def _warning_bounds(ctx: Context, spec: ColumnSchema, side: SideEvidence, estimate: OutsideEstimate,
@@ -149,13 +155,8 @@ def _warning_bounds(ctx: Context, spec: ColumnSchema, side: SideEvidence, estima
     outside_share = share(outside, finite) if outside is not None else None
     if outside_share is None:
         outside_share = estimate(rng.warn_min, rng.warn_max)
-    bounds, parts = [], []
-    if below.beyond:
-        bounds.append(f"columns[{spec.name}].range.warn_min to {fmt(low)}")
-        parts.append(f"{count_text(below.number)} below warn_min {fmt(rng.warn_min)}")
-    if above.beyond:
-        bounds.append(f"columns[{spec.name}].range.warn_max to {fmt(high)}")
-        parts.append(f"{count_text(above.number)} above warn_max {fmt(rng.warn_max)}")
+    parts, bounds = _broken_sides(spec.name, (below, above), ("warn_min", "warn_max"), (rng.warn_min, rng.warn_max),
+                                  (low, high))
     observed = {**observed_range, "below_warn_min": below.number, "above_warn_max": above.number,
                 "in_range_fraction": round(1 - outside_share, 6) if outside_share is not None else None}
     examples = below.examples + above.examples
