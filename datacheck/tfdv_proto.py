@@ -54,7 +54,8 @@ def parse(message: Any, data: bytes, path: str, *, text: bool | None = None) -> 
         message: an empty proto message of the expected type.
         data: the file's bytes.
         path: the file's name, for the format (a `.pbtxt`/`.txt` suffix means text) and error messages.
-        text: force text (True) or binary (False); None: from the suffix, then from the content.
+        text: force text (True) or binary (False); None: text for a `.pbtxt` suffix or content that is
+            printable UTF-8 (a `.pb` written in text format is still read), else binary.
 
     Raises:
         InputError: the bytes are not a message of that type in either format.
@@ -65,7 +66,7 @@ def parse(message: Any, data: bytes, path: str, *, text: bool | None = None) -> 
     kind = type(message).__name__
     if text is None:
         lower = str(path).lower()
-        text = lower.endswith((".pbtxt", ".txt", ".textproto")) or (not lower.endswith(".pb") and _looks_textual(data))
+        text = lower.endswith((".pbtxt", ".txt", ".textproto")) or _looks_textual(data)
     try:
         if text:
             text_format.Parse(data.decode("utf-8"), message)
@@ -75,7 +76,7 @@ def parse(message: Any, data: bytes, path: str, *, text: bool | None = None) -> 
         shape = "text-format" if text else "binary"
         raise InputError(f"not a {shape} TFDV {kind}: {str(exc).splitlines()[0] if str(exc) else exc}",
                          path=str(path),
-                         hint="a .pbtxt file is read as text format, anything else as binary") from None
+                         hint="text format is told from binary by the .pbtxt suffix or printable content") from None
     return message
 
 

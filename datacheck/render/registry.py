@@ -190,6 +190,14 @@ register(DRIFT, "html", Renderer(lambda report, context: _html.drift_html(report
 register(SCHEMA, "table", table(lambda schema, context, _: _schema.schema_table(schema, title=context.title), 120, 120))
 register(SCHEMA, "json", Renderer(lambda schema, _: schema.dumps()))
 
+# TFDV's statistics proto (text format); needs the tfdv extra, imported on first use like the others.
+if not TYPE_CHECKING:
+    _tfdv = _OnFirstUse("datacheck.render.tfdv")
+else:
+    from datacheck.render import tfdv as _tfdv
+register(STATS, "tfdv", Renderer(lambda stats, _: _tfdv.stats_tfdv(stats)))
+SUFFIX_FORMATS[".pbtxt"] = "tfdv"
+
 # `datacheck merge` writes a statistics file by default, so json comes first; its results are statistics.
 for _fmt in ("json", "table", "markdown"):
     register(MERGE, _fmt, renderer(STATS, _fmt))
