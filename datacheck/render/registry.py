@@ -11,7 +11,7 @@ below for each kind it serves. If it has a usual file extension, add it to `SUFF
 
 Example:
     >>> formats(STATS)
-    ('table', 'json', 'markdown', 'html')
+    ('table', 'json', 'markdown', 'html', 'tfdv')
     >>> format_for(REPORT, "datacheck.xml")
     'junit'
 """
