@@ -198,6 +198,20 @@ else:
 register(STATS, "tfdv", Renderer(lambda stats, _: _tfdv.stats_tfdv(stats)))
 SUFFIX_FORMATS[".pbtxt"] = "tfdv"
 
+# `datacheck skew`: row-level feature skew between two datasets joined on keys.
+if not TYPE_CHECKING:
+    _skew = _OnFirstUse("datacheck.render.skew")
+else:
+    from datacheck.render import skew as _skew
+    from datacheck.skew import SkewReport
+SKEW: Kind[SkewReport] = Kind("skew")
+register(SKEW, "table", table(lambda report, _, width: _skew.skew_table(report, width), 160, 160))
+register(SKEW, "json", Renderer(lambda report, _: _skew.skew_json(report)))
+register(SKEW, "markdown", Renderer(lambda report, _: _skew.skew_markdown(report)))
+register(SKEW, "junit", Renderer(lambda report, _: _skew.skew_junit(report)))
+register(SKEW, "github", Renderer(lambda report, _: _skew.skew_github(report)))
+register(SKEW, "html", Renderer(lambda report, _: _skew.skew_html(report)))
+
 # `datacheck merge` writes a statistics file by default, so json comes first; its results are statistics.
 for _fmt in ("json", "table", "markdown"):
     register(MERGE, _fmt, renderer(STATS, _fmt))
