@@ -189,6 +189,27 @@ class Drift:
 
 
 @dataclass(frozen=True, slots=True)
+class Skew:
+    """A row-level skew check of this column (`datacheck skew --schema`): the two sides joined on keys.
+
+    Fields:
+        max_mismatch_rate: the largest share of matched rows whose value may differ between the sides.
+    """
+
+    max_mismatch_rate: float
+
+    def __post_init__(self) -> None:
+        _check_fraction("skew.max_mismatch_rate", self.max_mismatch_rate)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"max_mismatch_rate": self.max_mismatch_rate}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Skew:
+        return cls(float(data["max_mismatch_rate"]))
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnSchema:
     """What one column must look like.
 
@@ -211,6 +232,7 @@ class ColumnSchema:
         severity: per-anomaly-code overrides of the default severity: {"unexpected_value": "error", ...}, with
             "off" to silence a check for this column. Empty: the catalogue's defaults.
         drift: the drift check against a baseline, or None.
+        skew: the row-level skew check (`datacheck skew --schema`), or None.
         description: free text for the people who read the schema, or None.
     """
 
@@ -231,6 +253,7 @@ class ColumnSchema:
     severity: Mapping[str, str] = field(default_factory=dict)
     drift: Drift | None = None
     description: str | None = None
+    skew: Skew | None = None
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -274,6 +297,8 @@ class ColumnSchema:
             out["drift"] = self.drift.to_dict()
         if self.description is not None:
             out["description"] = self.description
+        if self.skew is not None:
+            out["skew"] = self.skew.to_dict()
         return out
 
     @classmethod
@@ -300,6 +325,7 @@ class ColumnSchema:
             severity=dict(data.get("severity") or {}),
             drift=optional("drift", Drift),
             description=data.get("description"),
+            skew=optional("skew", Skew),
         )
 
 
@@ -633,7 +659,7 @@ def parse_iso(ctype: str, text: str) -> _dt.date | _dt.datetime | _dt.time | Non
 
 
 __all__ = [
-    "Schema", "ColumnSchema", "Domain", "Range", "LengthBounds", "Drift", "DatasetConstraints", "Environment",
+    "Schema", "ColumnSchema", "Domain", "Range", "LengthBounds", "Drift", "Skew", "DatasetConstraints", "Environment",
     "SCHEMA_FORMAT", "SCHEMA_VERSION", "SCHEMA_ID", "TYPES", "NUMERIC_TYPES", "TEMPORAL_TYPES", "STRING_TYPES",
     "SEVERITIES", "validation_errors", "parse_iso",
 ]

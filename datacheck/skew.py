@@ -195,7 +195,7 @@ class SkewReport:
 
 
 def skew(base: pl.LazyFrame, test: pl.LazyFrame, keys: Sequence[str], *, abs_tol: float = 0.0,
-         rel_tol: float = 0.0, max_mismatch_rate: float | Mapping[str, float] = 0.0,
+         rel_tol: float = 0.0, max_mismatch_rate: float = 0.0, thresholds: Mapping[str, float] | None = None,
          buckets: int | None = None, input_bytes: Sequence[int] = ()) -> SkewReport:
     """Join `base` and `test` on `keys` and compare every feature both have, row by row.
 
@@ -203,8 +203,8 @@ def skew(base: pl.LazyFrame, test: pl.LazyFrame, keys: Sequence[str], *, abs_tol
         base, test: the two sides (any LazyFrame; files come from `datacheck.sources`).
         keys: the key columns; a key must identify one row per side (duplicates are reported, not joined).
         abs_tol, rel_tol: numbers agree when |test - base| <= abs_tol + rel_tol * |base|.
-        max_mismatch_rate: the largest share of differing rows allowed, for every feature or per feature
-            name (others: 0).
+        max_mismatch_rate: the largest share of differing rows allowed in a feature.
+        thresholds: per-feature rates (feature name -> rate) that take the place of `max_mismatch_rate`.
         buckets: hash buckets for the partitioned join; None: one per 64 MB of `input_bytes` (1 without).
         input_bytes: the sizes of the input files, to choose the bucket count.
 
@@ -222,7 +222,8 @@ def skew(base: pl.LazyFrame, test: pl.LazyFrame, keys: Sequence[str], *, abs_tol
     _check(keys, base_schema, test_schema, abs_tol, rel_tol)
     base, test = _common_key_types(base, test, keys, base_schema, test_schema)
     features = [c for c in base_schema.names() if c in test_schema and c not in keys]
-    plans = [_Plan(i, name, _kind(base_schema[name], test_schema[name]), _threshold(max_mismatch_rate, name))
+    rates = dict(thresholds or {})
+    plans = [_Plan(i, name, _kind(base_schema[name], test_schema[name]), rates.get(name, max_mismatch_rate))
              for i, name in enumerate(features)]
     base = base.select(*keys, *(pl.col(p.name).alias(f"b{p.index}") for p in plans))
     test = test.select(*keys, *(pl.col(p.name).alias(f"t{p.index}") for p in plans))
@@ -290,12 +291,6 @@ def _common_key_types(base: pl.LazyFrame, test: pl.LazyFrame, keys: tuple[str, .
 def _kind(base: pl.DataType, test: pl.DataType) -> str:
     numeric = all(d.is_numeric() and d != pl.Boolean for d in (base, test))
     return "numeric" if numeric else "exact"
-
-
-def _threshold(rates: float | Mapping[str, float], name: str) -> float:
-    if isinstance(rates, Mapping):
-        return float(rates.get(name, 0.0))
-    return float(rates)
 
 
 @dataclass(frozen=True)

@@ -158,3 +158,25 @@ def test_html_escapes_values(tmp_path: Path) -> None:
     pl.DataFrame({"id": [1], "v": ["<script>"]}).write_csv(tmp_path / "b.csv")
     result = runner.invoke(app, ["skew", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "-k", "id", "-f", "html"])
     assert "<script>" not in result.stdout and "&lt;script&gt;" in result.stdout
+
+
+def test_thresholds_from_schema_and_command_line(sides, tmp_path: Path) -> None:
+    from datacheck.schema import ColumnSchema, Schema, Skew
+
+    train, serving = sides
+    clean_train = train.filter(pl.col("id").is_not_null()).unique("id", keep="none")
+    clean_serving = serving.unique("id", keep="none")
+    clean_train.write_parquet(tmp_path / "a.parquet")
+    clean_serving.write_parquet(tmp_path / "b.parquet")
+    rates = skew(clean_train.lazy(), clean_serving.lazy(), ["id"])
+    bucket, kind = rates.feature("fare_bucket").mismatch_rate, rates.feature("kind").mismatch_rate
+    Schema((ColumnSchema("fare_bucket", "integer", skew=Skew(0.04)), ColumnSchema("kind", "string", skew=Skew(0.02)),
+            ColumnSchema("fare", "float", skew=Skew(1.0)))).dump(tmp_path / "schema.json")
+    args = ["skew", str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet"), "-k", "id", "-f", "json"]
+    assert bucket < 0.04 and kind < 0.02
+    result = runner.invoke(app, [*args, "--schema", str(tmp_path / "schema.json")])
+    assert result.exit_code == 0, result.stdout
+    assert [f["threshold"] for f in json.loads(result.stdout)["features"]] == [1.0, 0.04, 0.02]
+    # A threshold for one feature on the command line wins over the schema's.
+    result = runner.invoke(app, [*args, "--schema", str(tmp_path / "schema.json"), "-t", f"kind={kind / 2}"])
+    assert result.exit_code == 1 and json.loads(result.stdout)["skewed"] == ["kind"]

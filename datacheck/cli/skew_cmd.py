@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from datacheck.cli.common import app, reporting_errors, write_result
 from datacheck.cli.options import OutputOpt, format_choices, read_options
 from datacheck.errors import UsageError
 from datacheck.render.registry import SKEW
+from datacheck.schema import Schema
 from datacheck.sources import ReadOptions
 
 BaseArg = Annotated[str, typer.Argument(help="Base side (e.g. training data): a file, directory or glob.",
@@ -25,18 +27,21 @@ RelTolOpt = Annotated[float, typer.Option("--rel-tol", help="Relative tolerance 
 RateOpt = Annotated[list[str] | None, typer.Option(
     "--max-mismatch-rate", "-t", help="Largest allowed share of differing rows: X for every feature, or "
                                       "COLUMN=X (repeatable). Default 0: any differing row is skew.")]
+SchemaOpt = Annotated[Path | None, typer.Option(
+    "--schema", "-s", help="Schema file: columns[].skew.max_mismatch_rate per feature.")]
 SkewFormatOpt = Annotated[str | None, typer.Option(
     "--format", "-f", help="table, json, markdown, junit, github or html. With -o FILE the default follows the "
                            "extension (.json, .md, .xml, .html).")]
 
 
-def _rates(values: list[str] | None) -> float | dict[str, float]:
-    """Repeated --max-mismatch-rate options: one number for every feature, or per feature (others 0)."""
-    if not values:
-        return 0.0
+def _rates(values: list[str] | None, schema: Path | None) -> tuple[float, dict[str, float]]:
+    """The default rate and the per-feature rates: --max-mismatch-rate COLUMN=X first, then the schema's
+    columns[].skew.max_mismatch_rate, then --max-mismatch-rate X, then 0."""
     default = 0.0
     per_feature: dict[str, float] = {}
-    for raw in values:
+    if schema is not None:
+        per_feature = {c.name: c.skew.max_mismatch_rate for c in Schema.load(schema).columns if c.skew is not None}
+    for raw in values or ():
         name, _, text = raw.rpartition("=")
         try:
             rate = float(text)
@@ -49,20 +54,7 @@ def _rates(values: list[str] | None) -> float | dict[str, float]:
             per_feature[name] = rate
         else:
             default = rate
-    if not per_feature:
-        return default
-    return _WithDefault(per_feature, default)
-
-
-class _WithDefault(dict[str, float]):
-    """Per-feature rates that answer `default` for the features not named."""
-
-    def __init__(self, rates: dict[str, float], default: float) -> None:
-        super().__init__(rates)
-        self.default = default
-
-    def get(self, key: str, fallback: float | None = None) -> float:  # type: ignore[override]
-        return super().get(key, self.default)
+    return default, per_feature
 
 
 @app.command()
@@ -75,6 +67,7 @@ def skew(
     abs_tol: AbsTolOpt = 0.0,
     rel_tol: RelTolOpt = 0.0,
     max_mismatch_rate: RateOpt = None,
+    schema: SchemaOpt = None,
     fmt: SkewFormatOpt = None,
     output: OutputOpt = None,
     *,
@@ -88,7 +81,10 @@ def skew(
     only on one side are counted; keys that repeat on a side are reported and left out of the join. The join
     runs bucket by bucket through temporary Parquet files, so memory stays bounded.
 
-    Exit codes: 0 no skew, 1 a feature above its --max-mismatch-rate or duplicate keys, 2 could not run.
+    Thresholds: --max-mismatch-rate COLUMN=X, else the schema's columns[].skew.max_mismatch_rate, else
+    --max-mismatch-rate X, else 0 (any differing row is skew).
+
+    Exit codes: 0 no skew, 1 a feature above its threshold or duplicate keys, 2 could not run.
 
     Examples:
 
@@ -96,12 +92,13 @@ def skew(
 
         datacheck skew a.csv b.csv -k user_id -k day --abs-tol 1e-6 --max-mismatch-rate 0.01
 
-        datacheck skew train.csv serving.csv -k id -o skew.html
+        datacheck skew train.csv serving.csv -k id --schema schema.json -o skew.html
     """
     from datacheck.skew import skew_files
 
     with reporting_errors():
+        default, per_feature = _rates(max_mismatch_rate, schema)
         report = skew_files(base, test, key, read=read, abs_tol=abs_tol, rel_tol=rel_tol,
-                            max_mismatch_rate=_rates(max_mismatch_rate))
+                            max_mismatch_rate=default, thresholds=per_feature)
     write_result(SKEW, report, fmt, output)
     raise typer.Exit(report.exit_code())
