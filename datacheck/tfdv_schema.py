@@ -351,7 +351,8 @@ def _export_column(feature: Any, col: ColumnSchema, schema_pb2: Any, notes: list
             getattr(feature.drift_comparator, comparator).threshold = col.drift.threshold
     for label, value in (("warn_max_null_fraction", col.warn_max_null_fraction), ("unique", col.unique or None),
                          ("length", col.length), ("pattern", col.pattern), ("format", col.format),
-                         ("severity", dict(col.severity) or None), ("description", col.description)):
+                         ("severity", dict(col.severity) or None), ("description", col.description),
+                         ("skew", col.skew)):
         if value is not None:
             notes.append(f"{where}: {label} has no TFDV equivalent; not exported")
 
