@@ -33,8 +33,8 @@ SKEW_VERSION = 1
 #: How many example keys and (base -> test) pairs a report keeps per feature.
 EXAMPLES = 5
 TOP_PAIRS = 10
-#: Distinct (base, test) pairs counted exactly per feature; beyond it the rarest are dropped (and the counts
-#: kept are exact, the ones dropped fall out of the top list). Memory stays bounded on free-text features.
+#: Distinct (base, test) pairs counted per feature; beyond it the rarer half is dropped, so memory stays bounded
+#: on free-text features (a pair dropped early and frequent later is then undercounted).
 PAIR_CAPACITY = 100_000
 DIFF_QUANTILES = (0.0, 0.01, 0.25, 0.5, 0.75, 0.99, 1.0)
 
@@ -68,7 +68,7 @@ class Differences:
 
     Fields:
         count: such rows. mean: their mean difference. quantiles: (q, value) at DIFF_QUANTILES (0 and 1 are the
-        smallest and largest difference), from the quantile summary (exact below 10,000 distinct differences).
+        smallest and largest difference), from the quantile summary (exact up to 4,096 distinct differences).
     """
 
     count: int
