@@ -52,20 +52,42 @@ def key_hash(keys: Sequence[str], count: int) -> pl.Expr:
     return (pl.struct(list(keys)).hash(seed=HASH_SEED) % count).alias(BUCKET_COLUMN)
 
 
+#: Rows per streamed batch while partitioning: ~50 MB of the bench table in memory at a time.
+BATCH_ROWS = 500_000
+
+
 @contextmanager
 def partitioned(base: pl.LazyFrame, test: pl.LazyFrame, keys: Sequence[str], count: int) -> Iterator[Buckets]:
-    """Both sides written as `count` hash buckets under a temporary directory, removed afterwards."""
+    """Both sides written as `count` hash buckets under a temporary directory, removed afterwards.
+
+    Each side is streamed in batches of BATCH_ROWS; each batch is split by bucket and appended to that
+    bucket's Parquet file as a row group. polars' partitioned sink did the same in one call but peaked at 1.3 GB
+    on the two 10M-row sides of bench/skew.py.
+    """
+    import pyarrow.parquet as pq
+
     schemas = {"base": base.collect_schema(), "test": test.collect_schema()}
     with tempfile.TemporaryDirectory(prefix="datacheck-skew-") as tmp:
         directory = Path(tmp)
-        if count > 1:
-            for side, frame in (("base", base), ("test", test)):
-                frame.with_columns(key_hash(keys, count)).sink_parquet(
-                    pl.PartitionBy(str(directory / side), key=BUCKET_COLUMN, include_key=False), mkdir=True)
-        else:
-            for side, frame in (("base", base), ("test", test)):
-                os.makedirs(directory / side / f"{BUCKET_COLUMN}=0")
-                frame.sink_parquet(directory / side / f"{BUCKET_COLUMN}=0" / "0.parquet")
+        for side, frame in (("base", base), ("test", test)):
+            writers: dict[int, pq.ParquetWriter] = {}
+            try:
+                for batch in frame.collect_batches(chunk_size=BATCH_ROWS):
+                    # Hashed per batch, not in the lazy plan: with the hash in the streaming plan the process
+                    # peaked at 1.3 GB on the bench table, per batch at 0.7 GB.
+                    batch = batch.with_columns(key_hash(keys, count))
+                    for (index,), part in batch.partition_by(BUCKET_COLUMN, as_dict=True).items():
+                        table = part.drop(BUCKET_COLUMN).to_arrow()
+                        writer = writers.get(int(index))
+                        if writer is None:
+                            folder = directory / side / f"{BUCKET_COLUMN}={int(index)}"
+                            os.makedirs(folder)
+                            writer = pq.ParquetWriter(folder / "0.parquet", table.schema, compression="lz4")
+                            writers[int(index)] = writer
+                        writer.write_table(table)
+            finally:
+                for writer in writers.values():
+                    writer.close()
         yield Buckets(directory, count, {k: pl.Schema(v) for k, v in schemas.items()})
 
 
