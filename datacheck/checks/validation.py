@@ -161,6 +161,7 @@ def judge(ctx: Context, rows: RowEvidence | None) -> Report:
     """
     for family in FAMILIES:
         family.judge_dataset(ctx)
+        family.judge_frame(ctx, rows)
     for spec in ctx.schema.columns:
         col = ctx.stats.column(spec.name)
         if col is None:
