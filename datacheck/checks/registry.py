@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datacheck.checks import (
     column_type,
+    compound_keys,
     distribution_drift,
     domain,
     length,
@@ -38,12 +39,13 @@ FAMILIES: tuple[CheckFamily, ...] = (
     row_count.FAMILY,
     distribution_drift.FAMILY,
     row_rules.FAMILY,
+    compound_keys.FAMILY,
 )
 
 #: Check names in the order a report lists each column's checks (one JUnit testcase each): the dataset's row
 #: count, then a column's presence, type, nulls, its values, its keys, and drift last.
 CHECK_ORDER: tuple[str, ...] = ("row_count", "presence", "type", "nulls", "nan", "inf", "range", "domain", "length",
-                                "pattern", "unique", "drift", "rule")
+                                "pattern", "unique", "drift", "rule", "compound_key")
 
 
 __all__ = ["CHECK_ORDER", "FAMILIES"]
