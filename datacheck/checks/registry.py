@@ -12,9 +12,11 @@ from datacheck.checks import (
     compound_keys,
     distribution_drift,
     domain,
+    freshness,
     length,
     nulls,
     pattern,
+    periods,
     presence,
     row_count,
     row_rules,
@@ -40,12 +42,14 @@ FAMILIES: tuple[CheckFamily, ...] = (
     distribution_drift.FAMILY,
     row_rules.FAMILY,
     compound_keys.FAMILY,
+    freshness.FAMILY,
+    periods.FAMILY,
 )
 
 #: Check names in the order a report lists each column's checks (one JUnit testcase each): the dataset's row
 #: count, then a column's presence, type, nulls, its values, its keys, and drift last.
 CHECK_ORDER: tuple[str, ...] = ("row_count", "presence", "type", "nulls", "nan", "inf", "range", "domain", "length",
-                                "pattern", "unique", "drift", "rule", "compound_key")
+                                "pattern", "unique", "drift", "rule", "compound_key", "freshness", "period")
 
 
 __all__ = ["CHECK_ORDER", "FAMILIES"]

@@ -35,6 +35,7 @@ from datacheck.checks.catalogue import CATALOGUE
 from datacheck.checks.compiler import RowChecks
 from datacheck.checks.dtypes import type_compatible
 from datacheck.checks.family import Context, FixNames, Needs
+from datacheck.checks.freshness import parse_as_of
 from datacheck.checks.model import Report, Summary, severity_rank
 from datacheck.checks.registry import CHECK_ORDER, FAMILIES
 from datacheck.checks.rows import RowEvidence
@@ -47,7 +48,7 @@ from datacheck.statistics import ColumnStats, Statistics
 def validate(data_or_stats: Any, schema: Schema | str | os.PathLike[str], *, env: str | None = None,
              baseline: Any = None, max_examples: int = 5, options: Any = None, progress: Any = None,
              schema_path: str | None = None, engine: str = "local", scheduler: str | None = None,
-             workers: int | None = None) -> Report:
+             workers: int | None = None, as_of: Any = None) -> Report:
     """Validate data (or its saved statistics) against a schema.
 
     Args, Returns and Raises: as `validate_with_statistics`, which also returns the statistics of the scan.
@@ -60,7 +61,7 @@ def validate(data_or_stats: Any, schema: Schema | str | os.PathLike[str], *, env
     """
     report, _ = validate_with_statistics(data_or_stats, schema, env=env, baseline=baseline, max_examples=max_examples,
                                          options=options, progress=progress, schema_path=schema_path,
-                                         engine=engine, scheduler=scheduler, workers=workers)
+                                         engine=engine, scheduler=scheduler, workers=workers, as_of=as_of)
     return report
 
 
@@ -68,7 +69,7 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
                              baseline: Any = None,
                              max_examples: int = 5, options: Any = None, progress: Any = None,
                              schema_path: str | None = None, engine: str = "local", scheduler: str | None = None,
-                             workers: int | None = None) -> tuple[Report, Statistics]:
+                             workers: int | None = None, as_of: Any = None) -> tuple[Report, Statistics]:
     """Validate data (or its saved statistics) against a schema; also return the statistics of the one scan.
 
     Args:
@@ -88,6 +89,8 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
             paths; a saved statistics file is validated as it is, whatever the engine.
         scheduler, workers: a Dask scheduler address (engine "dask"), and the processes or threads to use;
             see `datacheck.engine.scan_partitioned`.
+        as_of: the moment freshness is judged against (a datetime or ISO 8601 text; without a time zone: UTC);
+            None: now.
 
     Returns:
         (Report, Statistics): `report.passed` is False when any finding is an error; the statistics are those
@@ -112,6 +115,7 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
     schema.expected_columns(env)  # an unknown environment stops here, before any scan
     _check_patterns(schema)
     engines.check_engine_options(engine, scheduler, workers)
+    moment = parse_as_of(as_of)
     options = replace(options or ReadOptions(), allow_empty=True)
     stats, rows = _scan(data_or_stats, schema, options, max_examples, progress, engine, scheduler, workers)
     base_stats = None
@@ -123,6 +127,7 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
                       else profile(baseline, replace(options, allow_empty=False)))
     names = FixNames(schema=schema_path or "schema.json", data=_data_name(stats))
     ctx = Context(stats, schema, env, base_stats, names, max_examples, CATALOGUE)
+    ctx.as_of = moment
     return judge(ctx, rows), stats
 
 
