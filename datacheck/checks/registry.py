@@ -18,6 +18,7 @@ from datacheck.checks import (
     pattern,
     periods,
     presence,
+    references,
     row_count,
     row_rules,
     special_floats,
@@ -44,12 +45,15 @@ FAMILIES: tuple[CheckFamily, ...] = (
     compound_keys.FAMILY,
     freshness.FAMILY,
     periods.FAMILY,
+    references.FAMILY,
 )
 
 #: Check names in the order a report lists each column's checks (one JUnit testcase each): the dataset's row
 #: count, then a column's presence, type, nulls, its values, its keys, and drift last.
 CHECK_ORDER: tuple[str, ...] = ("row_count", "presence", "type", "nulls", "nan", "inf", "range", "domain", "length",
-                                "pattern", "unique", "drift", "rule", "compound_key", "freshness", "period")
+                                "pattern", "unique", "drift",
+                                # the user's own rules (docs/rules.md)
+                                "rule", "compound_key", "freshness", "period", "reference")
 
 
 __all__ = ["CHECK_ORDER", "FAMILIES"]

@@ -24,6 +24,7 @@ row), as polars and pandas count them.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -37,6 +38,7 @@ from datacheck.checks.dtypes import type_compatible
 from datacheck.checks.family import Context, FixNames, Needs
 from datacheck.checks.freshness import parse_as_of
 from datacheck.checks.model import Report, Summary, severity_rank
+from datacheck.checks.references import load_references
 from datacheck.checks.registry import CHECK_ORDER, FAMILIES
 from datacheck.checks.rows import RowEvidence
 from datacheck.errors import SchemaFileError, UsageError
@@ -116,8 +118,10 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
     _check_patterns(schema)
     engines.check_engine_options(engine, scheduler, workers)
     moment = parse_as_of(as_of)
+    references = load_references(schema, schema_path, options) if any(c.references for c in schema.columns) else {}
     options = replace(options or ReadOptions(), allow_empty=True)
-    stats, rows = _scan(data_or_stats, schema, options, max_examples, progress, engine, scheduler, workers)
+    stats, rows = _scan(data_or_stats, schema, options, max_examples, progress, engine, scheduler, workers,
+                        references)
     base_stats = None
     if baseline is not None:
         from datacheck.profile import profile
@@ -127,12 +131,13 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
                       else profile(baseline, replace(options, allow_empty=False)))
     names = FixNames(schema=schema_path or "schema.json", data=_data_name(stats))
     ctx = Context(stats, schema, env, base_stats, names, max_examples, CATALOGUE)
-    ctx.as_of = moment
+    ctx.as_of, ctx.references = moment, references
     return judge(ctx, rows), stats
 
 
 def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, progress: Any, engine: str,
-          scheduler: str | None, workers: int | None) -> tuple[Statistics, RowChecks | None]:
+          scheduler: str | None, workers: int | None,
+          references: Mapping[str, pl.Series] | None = None) -> tuple[Statistics, RowChecks | None]:
     """The statistics of the data and the row checks' tallies, from one scan; no tallies for saved statistics."""
     if isinstance(data, Statistics):
         return data, None
@@ -143,7 +148,7 @@ def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, pr
         target = resolve([os.fspath(p) for p in target], options)
     if isinstance(target, Statistics):
         return target, None
-    observer = partial(RowChecks, schema, max_examples)
+    observer = partial(RowChecks, schema, max_examples, references)
     if isinstance(target, Dataset):
         dataset = replace(target, options=replace(target.options, allow_empty=True))
         stats, rows = engines.scan(dataset, engine=engine, scheduler=scheduler, workers=workers, progress=progress,
