@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from datacheck.errors import SchemaFileError
-from datacheck.schema_rules import Freshness, Reference, Rule, rule_problems
+from datacheck.schema_rules import Freshness, Plugin, Reference, Rule, rule_problems
 
 SCHEMA_FORMAT = "datacheck.schema"
 SCHEMA_VERSION = 1
@@ -401,6 +401,7 @@ class Schema:
         default_environment: the environment used when `validate` gets no --env; None: every required
             column is expected.
         rules: the user's row rules (datacheck.schema_rules.Rule), checked on every row in the scan.
+        plugins: plug-in check families to run, by entry point name, with their options.
     """
 
     columns: tuple[ColumnSchema, ...]
@@ -408,10 +409,12 @@ class Schema:
     environments: Mapping[str, Environment] = field(default_factory=dict)
     default_environment: str | None = None
     rules: tuple[Rule, ...] = ()
+    plugins: tuple[Plugin, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
         object.__setattr__(self, "rules", tuple(self.rules))
+        object.__setattr__(self, "plugins", tuple(self.plugins))
         object.__setattr__(self, "environments", _FrozenDict(sorted(dict(self.environments).items())))
 
     # -- queries ---------------------------------------------------------------------------------------------
@@ -461,6 +464,8 @@ class Schema:
         }
         if self.rules:
             out["rules"] = [rule.to_dict() for rule in self.rules]
+        if self.plugins:
+            out["plugins"] = [plugin.to_dict() for plugin in self.plugins]
         return out
 
     @classmethod
@@ -472,6 +477,7 @@ class Schema:
             environments={k: Environment.from_dict(v) for k, v in (data.get("environments") or {}).items()},
             default_environment=data.get("default_environment"),
             rules=tuple(Rule.from_dict(r) for r in data.get("rules") or ()),
+            plugins=tuple(Plugin.from_dict(p) for p in data.get("plugins") or ()),
         )
 
     def dumps(self) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -120,6 +120,26 @@ class Reference:
         return cls(tuple([paths] if isinstance(paths, str) else paths), str(data["column"]))
 
 
+@dataclass(frozen=True, slots=True)
+class Plugin:
+    """A plug-in check family the schema runs (datacheck.checks.plugins): its entry point name and options.
+
+    Fields:
+        name: the name of an installed `datacheck.checks` entry point.
+        options: what the plug-in's factory is called with (a JSON object).
+    """
+
+    name: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "options": dict(self.options)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plugin:
+        return cls(str(data["name"]), dict(data.get("options") or {}))
+
+
 def reference_path_problem(path: str) -> str | None:
     """Why a reference path is not allowed in a schema file, or None: it must be relative and stay inside the
     schema's directory, so that a schema names only data beside it (docs/rules.md, "Security")."""
@@ -192,4 +212,4 @@ def _column_rule_problems(col: Mapping[str, Any], where: str) -> list[tuple[str,
     return found
 
 
-__all__ = ["Freshness", "Reference", "Rule", "parse_duration", "reference_path_problem", "rule_problems"]
+__all__ = ["Freshness", "Plugin", "Reference", "Rule", "parse_duration", "reference_path_problem", "rule_problems"]

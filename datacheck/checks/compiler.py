@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from datacheck.checks.dtypes import type_compatible
-from datacheck.checks.family import Needs
+from datacheck.checks.family import CheckFamily, Needs
 from datacheck.checks.model import Example
 from datacheck.checks.registry import FAMILIES
 from datacheck.checks.rows import FrameTest, FrameWork, RowTest, Tally
@@ -39,14 +39,15 @@ class ColumnPlan:
     keep_values: bool
 
 
-def plan_column(spec: ColumnSchema, dtype: pl.DataType) -> ColumnPlan:
+def plan_column(spec: ColumnSchema, dtype: pl.DataType,
+                families: tuple[CheckFamily, ...] = FAMILIES) -> ColumnPlan:
     """Ask every family for its row tests on this column. Families that need the schema's type are asked only
     when the dtype can hold it (their checks would only repeat the type mismatch)."""
     kind = column_kind(dtype)
     compatible = type_compatible(spec, str(dtype), kind)
     tests: list[RowTest] = []
     keep = False
-    for family in FAMILIES:
+    for family in families:
         if family.needs is Needs.TYPE and not compatible:
             continue
         work = family.row_work(spec, dtype, kind)
@@ -62,11 +63,14 @@ class RowChecks:
     """
 
     def __init__(self, schema: Schema, max_examples: int = 5,
-                 references: Mapping[str, pl.Series] | None = None) -> None:
+                 references: Mapping[str, pl.Series] | None = None,
+                 families: tuple[CheckFamily, ...] = FAMILIES) -> None:
         self.schema = schema
         self.max_examples = max_examples
         #: Reference keys by column (datacheck.checks.references), read before the scan.
         self.references: Mapping[str, pl.Series] = references or {}
+        #: The registry's families and the schema's plug-ins (datacheck.checks.plugins).
+        self.families = families
         self.frame_tallies: dict[str, Tally] = {}
         self.frame_problems: dict[str, str] = {}
         self.distinct: dict[str, pl.Series] = {}
@@ -291,7 +295,7 @@ class RowChecks:
         key = tuple((name, str(dtype)) for name, dtype in batch_schema.items())
         plan = self._frame_plans.get(key)
         if plan is None:
-            works = [family.frame_work(self.schema, batch_schema, self.references) for family in FAMILIES]
+            works = [family.frame_work(self.schema, batch_schema, self.references) for family in self.families]
             plan = FrameWork(tuple(t for w in works for t in w.tests), tuple(k for w in works for k in w.keep),
                              tuple(d for w in works for d in w.distinct), tuple(p for w in works for p in w.problems))
             for test_key, reason in plan.problems:
@@ -305,7 +309,7 @@ class RowChecks:
         key = tuple((name, str(dtype)) for name, dtype in batch_schema.items())
         plan = self._plans.get(key)
         if plan is None:
-            plan = [plan_column(spec, batch_schema[spec.name]) for spec in self.schema.columns
+            plan = [plan_column(spec, batch_schema[spec.name], self.families) for spec in self.schema.columns
                     if spec.name in batch_schema]
             self._plans[key] = plan
         return plan

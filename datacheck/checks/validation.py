@@ -35,9 +35,10 @@ from datacheck import engine as engines
 from datacheck.checks.catalogue import CATALOGUE
 from datacheck.checks.compiler import RowChecks
 from datacheck.checks.dtypes import type_compatible
-from datacheck.checks.family import Context, FixNames, Needs
+from datacheck.checks.family import CheckFamily, Context, FixNames, Needs
 from datacheck.checks.freshness import parse_as_of
 from datacheck.checks.model import Report, Summary, severity_rank
+from datacheck.checks.plugins import load_plugins
 from datacheck.checks.references import load_references
 from datacheck.checks.registry import CHECK_ORDER, FAMILIES
 from datacheck.checks.rows import RowEvidence
@@ -119,9 +120,11 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
     engines.check_engine_options(engine, scheduler, workers)
     moment = parse_as_of(as_of)
     references = load_references(schema, schema_path, options) if any(c.references for c in schema.columns) else {}
+    plugins = load_plugins(schema)
+    families, catalogue = FAMILIES + plugins, {**CATALOGUE, **{e.code: e for f in plugins for e in f.entries}}
     options = replace(options or ReadOptions(), allow_empty=True)
     stats, rows = _scan(data_or_stats, schema, options, max_examples, progress, engine, scheduler, workers,
-                        references)
+                        references, families)
     base_stats = None
     if baseline is not None:
         from datacheck.profile import profile
@@ -130,14 +133,15 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
         base_stats = (baseline if isinstance(baseline, Statistics)
                       else profile(baseline, replace(options, allow_empty=False)))
     names = FixNames(schema=schema_path or "schema.json", data=_data_name(stats))
-    ctx = Context(stats, schema, env, base_stats, names, max_examples, CATALOGUE)
+    ctx = Context(stats, schema, env, base_stats, names, max_examples, catalogue)
     ctx.as_of, ctx.references = moment, references
-    return judge(ctx, rows), stats
+    return judge(ctx, rows, families), stats
 
 
 def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, progress: Any, engine: str,
           scheduler: str | None, workers: int | None,
-          references: Mapping[str, pl.Series] | None = None) -> tuple[Statistics, RowChecks | None]:
+          references: Mapping[str, pl.Series] | None = None,
+          families: tuple[CheckFamily, ...] = FAMILIES) -> tuple[Statistics, RowChecks | None]:
     """The statistics of the data and the row checks' tallies, from one scan; no tallies for saved statistics."""
     if isinstance(data, Statistics):
         return data, None
@@ -148,7 +152,7 @@ def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, pr
         target = resolve([os.fspath(p) for p in target], options)
     if isinstance(target, Statistics):
         return target, None
-    observer = partial(RowChecks, schema, max_examples, references)
+    observer = partial(RowChecks, schema, max_examples, references, families)
     if isinstance(target, Dataset):
         dataset = replace(target, options=replace(target.options, allow_empty=True))
         stats, rows = engines.scan(dataset, engine=engine, scheduler=scheduler, workers=workers, progress=progress,
@@ -162,14 +166,14 @@ def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, pr
     return stats, rows
 
 
-def judge(ctx: Context, rows: RowEvidence | None) -> Report:
+def judge(ctx: Context, rows: RowEvidence | None, families: tuple[CheckFamily, ...] = FAMILIES) -> Report:
     """Run every family of the registry on the context's statistics (and the scan's tallies, if any): the one
     place that chooses between a family's two back-ends.
 
     Dataset families judge once; column families judge each column of the schema that the data holds and
     that got as far as the family needs (rows, a non-null value, the schema's type).
     """
-    for family in FAMILIES:
+    for family in families:
         family.judge_dataset(ctx)
         family.judge_frame(ctx, rows)
     for spec in ctx.schema.columns:
@@ -177,7 +181,7 @@ def judge(ctx: Context, rows: RowEvidence | None) -> Report:
         if col is None:
             continue
         reached = _reached(spec, col)
-        for family in FAMILIES:
+        for family in families:
             if family.needs > reached:
                 continue
             if rows is not None:
@@ -206,7 +210,7 @@ def report(ctx: Context, from_statistics: bool = False) -> Report:
     """
     order = {name: i for i, name in enumerate(ctx.schema.column_names)}
     extra = {name: i for i, name in enumerate(ctx.stats.column_names)}
-    codes = {code: i for i, code in enumerate(CATALOGUE)}
+    codes = {code: i for i, code in enumerate(ctx.catalogue)}
 
     def column_key(name: str | None) -> tuple[int, int]:
         if name is None:
@@ -216,7 +220,9 @@ def report(ctx: Context, from_statistics: bool = False) -> Report:
         return (2, extra.get(name, 0))
 
     findings = sorted(ctx.findings, key=lambda f: (-severity_rank(f.severity), column_key(f.column), codes[f.code]))
-    checks = sorted(ctx.checks.values(), key=lambda c: (column_key(c.column), CHECK_ORDER.index(c.check)))
+    order_of = {check: i for i, check in enumerate(CHECK_ORDER)}  # plug-in checks last, by name
+    checks = sorted(ctx.checks.values(), key=lambda c: (column_key(c.column), order_of.get(c.check, len(order_of)),
+                                                        c.check))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     summary = Summary(rows=ctx.stats.num_rows, columns=len(ctx.stats.columns), errors=errors, warnings=warnings,
