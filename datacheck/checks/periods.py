@@ -70,7 +70,7 @@ class Periods(CheckFamily):
         if (_naive(last) - _naive(first)) / step > MAX_PERIODS:
             ctx.skip(spec.name, "period", f"more than {MAX_PERIODS:,} periods of {spec.period} between min and max")
             return
-        expected = _layout(present, spec.period)
+        expected = layout_periods(present, spec.period)
         missing = expected.filter(~expected.is_in(present.implode()))
         if missing.len() == 0:
             return
@@ -91,7 +91,7 @@ class Periods(CheckFamily):
             ctx.skip(spec.name, "period", "missing periods need the rows; a statistics file holds no periods")
 
 
-def _layout(present: pl.Series, period: str) -> pl.Series:
+def layout_periods(present: pl.Series, period: str) -> pl.Series:
     """Every period from the first present one to the last, in the column's calendar and time zone."""
     first, last = present[0], present[-1]
     if present.dtype == pl.Date:
