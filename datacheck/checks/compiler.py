@@ -18,7 +18,7 @@ import polars as pl
 
 from datacheck.checks.dtypes import type_compatible
 from datacheck.checks.family import CheckFamily, Needs
-from datacheck.checks.model import Example
+from datacheck.checks.model import Example, json_value
 from datacheck.checks.registry import FAMILIES
 from datacheck.checks.rows import FrameTest, FrameWork, RowTest, Tally
 from datacheck.schema import ColumnSchema, Schema
@@ -254,7 +254,9 @@ class RowChecks:
                     indexed = batch.with_row_index(_ROW, offset=row_offset)
                 rows = indexed.filter(test.violation).select(_ROW, *test.columns).head(need)
                 for row in rows.iter_rows():
-                    tally.examples.append(Example(dict(zip(test.columns, row[1:])), int(row[0]), self.file))
+                    # JSON-ready values (dates as ISO text), so that every format prints the row the same way.
+                    tally.examples.append(Example({c: json_value(v) for c, v in zip(test.columns, row[1:])},
+                                                  int(row[0]), self.file))
         for name, expr in work.keep:
             self.kept.setdefault(name, []).append((self.file, row_offset, batch.select(expr.alias(name)).to_series()))
         for name, expr in work.distinct:
