@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import polars as pl
@@ -216,3 +217,17 @@ def test_rules_round_trip_through_the_schema_file() -> None:
     again = Schema.loads(schema.dumps())
     assert again == schema
     assert json.loads(schema.dumps())["rules"][0]["nulls"] == "fail"
+
+
+def test_the_documented_functions_are_the_gate_s_and_polars_knows_each() -> None:
+    from datacheck.rule_expr import FUNCTIONS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = docs[docs.index("- functions:"):docs.index("Examples:")]
+    documented = {name.split("(")[0] for name in re.findall(r"`([a-z0-9_]+(?:\([a-z, ]+\))?)`", section)}
+    assert documented == set(FUNCTIONS)
+    for name in FUNCTIONS:
+        try:
+            pl.sql_expr(f"{name}(a)")
+        except Exception as exc:  # a wrong number of arguments is fine; an unknown function is not
+            assert "unsupported function" not in str(exc), name
