@@ -222,6 +222,13 @@ class RowChecks:
         """Why frame test `key` could not run on some batch, or None."""
         return self.frame_problems.get(key)
 
+    def kept_values(self, name: str) -> pl.Series | None:
+        """Every batch's kept values under `name`, in (file, row) order, as one Series; None when none were kept."""
+        parts = self.kept.get(name)
+        if not parts:
+            return None
+        return pl.concat([series.rename(name).to_frame() for _, _, series in parts]).get_column(name)
+
     def distinct_values(self, name: str) -> pl.Series | None:
         """The distinct values kept under `name` over every batch, or None when none were kept."""
         return self.distinct.get(name)

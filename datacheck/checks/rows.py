@@ -107,6 +107,10 @@ class RowEvidence(Protocol):
         """Why frame test `key` could not run on some batch, or None."""
         ...
 
+    def kept_values(self, name: str) -> pl.Series | None:
+        """Every batch's values kept under `name` (FrameWork.keep), in row order, or None when none were kept."""
+        ...
+
     def distinct_values(self, name: str) -> pl.Series | None:
         """The distinct values kept under `name` over every batch, or None when none were kept."""
         ...
