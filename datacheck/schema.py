@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from datacheck.errors import SchemaFileError
+from datacheck.schema_rules import Freshness, Plugin, Reference, Rule, rule_problems
 
 SCHEMA_FORMAT = "datacheck.schema"
 SCHEMA_VERSION = 1
@@ -234,6 +235,10 @@ class ColumnSchema:
         drift: the drift check against a baseline, or None.
         skew: the row-level skew check (`datacheck skew --schema`), or None.
         description: free text for the people who read the schema, or None.
+        freshness: how recent a date or datetime column's values must be (datacheck.schema_rules), or None.
+        period: for a date or datetime column, the period every value between min and max must fill ("1d"),
+            or None.
+        references: the other data whose column holds every allowed value (a foreign key), or None.
     """
 
     name: str
@@ -254,6 +259,9 @@ class ColumnSchema:
     drift: Drift | None = None
     description: str | None = None
     skew: Skew | None = None
+    freshness: Freshness | None = None
+    period: str | None = None
+    references: Reference | None = None
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -299,6 +307,12 @@ class ColumnSchema:
             out["description"] = self.description
         if self.skew is not None:
             out["skew"] = self.skew.to_dict()
+        if self.freshness is not None:
+            out["freshness"] = self.freshness.to_dict()
+        if self.period is not None:
+            out["period"] = self.period
+        if self.references is not None:
+            out["references"] = self.references.to_dict()
         return out
 
     @classmethod
@@ -326,6 +340,9 @@ class ColumnSchema:
             drift=optional("drift", Drift),
             description=data.get("description"),
             skew=optional("skew", Skew),
+            freshness=optional("freshness", Freshness),
+            period=data.get("period"),
+            references=optional("references", Reference),
         )
 
 
@@ -351,19 +368,26 @@ class DatasetConstraints:
         max_row_count_change: the largest allowed relative change of the row count against a baseline,
             |rows - baseline_rows| / baseline_rows (0.5 allows from half to one and a half times the
             baseline); None: not checked.
+        unique: compound keys: each a list of columns whose values together occur at most once (rows with a
+            null in the key are not compared, as SQL's UNIQUE has it).
     """
 
     min_rows: int | None = 1
     max_rows: int | None = None
     max_row_count_change: float | None = None
+    unique: tuple[tuple[str, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"min_rows": self.min_rows, "max_rows": self.max_rows,
-                "max_row_count_change": self.max_row_count_change}
+        out: dict[str, Any] = {"min_rows": self.min_rows, "max_rows": self.max_rows,
+                               "max_row_count_change": self.max_row_count_change}
+        if self.unique:
+            out["unique"] = [list(key) for key in self.unique]
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DatasetConstraints:
-        return cls(data.get("min_rows", 1), data.get("max_rows"), data.get("max_row_count_change"))
+        return cls(data.get("min_rows", 1), data.get("max_rows"), data.get("max_row_count_change"),
+                   tuple(tuple(key) for key in data.get("unique") or ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,15 +426,21 @@ class Schema:
         environments: name -> Environment, written sorted by name.
         default_environment: the environment used when `validate` gets no --env; None: every required
             column is expected.
+        rules: the user's row rules (datacheck.schema_rules.Rule), checked on every row in the scan.
+        plugins: plug-in check families to run, by entry point name, with their options.
     """
 
     columns: tuple[ColumnSchema, ...]
     dataset: DatasetConstraints = field(default_factory=DatasetConstraints)
     environments: Mapping[str, Environment] = field(default_factory=dict)
     default_environment: str | None = None
+    rules: tuple[Rule, ...] = ()
+    plugins: tuple[Plugin, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "rules", tuple(self.rules))
+        object.__setattr__(self, "plugins", tuple(self.plugins))
         object.__setattr__(self, "environments", _FrozenDict(sorted(dict(self.environments).items())))
 
     # -- queries ---------------------------------------------------------------------------------------------
@@ -449,7 +479,7 @@ class Schema:
     # -- (de)serialization ----------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "$schema": SCHEMA_ID,
             "format": SCHEMA_FORMAT,
             "version": SCHEMA_VERSION,
@@ -458,6 +488,11 @@ class Schema:
             "environments": {name: env.to_dict() for name, env in self.environments.items()},
             "columns": [c.to_dict() for c in self.columns],
         }
+        if self.rules:
+            out["rules"] = [rule.to_dict() for rule in self.rules]
+        if self.plugins:
+            out["plugins"] = [plugin.to_dict() for plugin in self.plugins]
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Schema:
@@ -467,6 +502,8 @@ class Schema:
             dataset=DatasetConstraints.from_dict(data.get("dataset") or {}),
             environments={k: Environment.from_dict(v) for k, v in (data.get("environments") or {}).items()},
             default_environment=data.get("default_environment"),
+            rules=tuple(Rule.from_dict(r) for r in data.get("rules") or ()),
+            plugins=tuple(Plugin.from_dict(p) for p in data.get("plugins") or ()),
         )
 
     def dumps(self) -> str:
@@ -586,6 +623,7 @@ def validation_errors(data: Any) -> list[tuple[str, str]]:
     dataset = data.get("dataset") or {}
     if _ordered(dataset.get("min_rows"), dataset.get("max_rows")) is False:
         found.append(("$.dataset", "min_rows is greater than max_rows"))
+    found.extend(rule_problems(data))
     return sorted(found)
 
 
