@@ -11,6 +11,7 @@ import typer
 
 from datacheck.cli.common import app, err_console, reporting_errors, write_result
 from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_options
+from datacheck.cli.slice_options import DEFAULT_MAX_SLICES, MaxSlicesOpt, SliceOpt
 from datacheck.profile import ProgressCallback
 from datacheck.render.registry import STATS
 from datacheck.sources import Dataset, ReadOptions, resolve
@@ -87,6 +88,8 @@ def stats(
     engine: EngineOpt = Engine.local,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
+    slice_by: SliceOpt = None,
+    max_slices: MaxSlicesOpt = DEFAULT_MAX_SLICES,
 ) -> None:
     """Compute per-column statistics of DATA: counts, missing values, min/max/mean/std, quantiles,
     histograms, distinct and top values, string lengths.
@@ -102,6 +105,8 @@ def stats(
         datacheck stats data.csv --format markdown >> "$GITHUB_STEP_SUMMARY"
 
         datacheck stats 'lake/2024/*.parquet' --engine processes -o stats.json
+
+        datacheck stats trips.parquet --slice payment_type --slice company,payment_type -o stats.json
     """
     # Imported here: datacheck.engine brings in multiprocessing, which no other command needs at start-up.
     from datacheck.engine import profile_with_engine
@@ -111,6 +116,13 @@ def stats(
         local = engine == Engine.local and scheduler is None and workers is None
         total_rows = known_rows(data, read) if local and err_console.is_terminal else None
         with progress_bar("Profiling", total_rows) as progress:
-            statistics = profile_with_engine(data, read, engine=engine.value, scheduler=scheduler, workers=workers,
-                                             progress=progress)
+            if slice_by:
+                from datacheck.slices import parse_slices, profile_sliced
+
+                statistics = profile_sliced(data, parse_slices(slice_by), max_slices=max_slices, options=read,
+                                            engine=engine.value, scheduler=scheduler, workers=workers,
+                                            progress=progress)
+            else:
+                statistics = profile_with_engine(data, read, engine=engine.value, scheduler=scheduler,
+                                                 workers=workers, progress=progress)
     write_result(STATS, statistics, fmt, output)

@@ -1,0 +1,19 @@
+"""The options of slicing (`--slice`, `--max-slices`), shared by stats, validate and drift."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from datacheck.slices import MAX_SLICES
+
+SliceOpt = Annotated[list[str] | None, typer.Option(
+    "--slice", metavar="COLUMN", help="Also compute (and judge) every value of COLUMN as a slice of its own "
+                                      "(repeatable; 'a,b' crosses two columns). See docs/slices.md.")]
+MaxSlicesOpt = Annotated[int, typer.Option(
+    "--max-slices", min=1, help="Slices kept apart per --slice: the largest by rows; the rest are pooled as "
+                                "one 'other' slice.")]
+DEFAULT_MAX_SLICES = MAX_SLICES
+
+__all__ = ["DEFAULT_MAX_SLICES", "MaxSlicesOpt", "SliceOpt"]
