@@ -376,12 +376,14 @@ class Schema:
         environments: name -> Environment, written sorted by name.
         default_environment: the environment used when `validate` gets no --env; None: every required
             column is expected.
+        slices: the slicings `validate` judges without --slice: "column" or "a,b" (see docs/slices.md).
     """
 
     columns: tuple[ColumnSchema, ...]
     dataset: DatasetConstraints = field(default_factory=DatasetConstraints)
     environments: Mapping[str, Environment] = field(default_factory=dict)
     default_environment: str | None = None
+    slices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -431,7 +433,7 @@ class Schema:
             "default_environment": self.default_environment,
             "environments": {name: env.to_dict() for name, env in self.environments.items()},
             "columns": [c.to_dict() for c in self.columns],
-        }
+        } | ({"slices": list(self.slices)} if self.slices else {})  # written only when set: files read as before
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Schema:
@@ -441,6 +443,7 @@ class Schema:
             dataset=DatasetConstraints.from_dict(data.get("dataset") or {}),
             environments={k: Environment.from_dict(v) for k, v in (data.get("environments") or {}).items()},
             default_environment=data.get("default_environment"),
+            slices=tuple(data.get("slices") or ()),
         )
 
     def dumps(self) -> str:

@@ -205,3 +205,56 @@ def test_cli_stats_slice_json_and_merge(tmp_path: Path) -> None:
     assert got == counts
     bad = run("stats", "a.csv", "--slice", "nope")
     assert bad.returncode == 2 and "no such column" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_validate_slice_finds_nulls_hidden_in_one_slice(tmp_path: Path) -> None:
+    from datacheck.infer import infer_schema
+    from datacheck.slice_validation import validate_sliced
+
+    df = frame(20_000, seed=8).with_columns(pl.col("x").fill_null(1.0))
+    schema = infer_schema(profile_sliced(df, [("group",)]))
+    # 150 nulls in "d" (10% of the rows): 0.75% of the table, within its max_null_fraction of 1%.
+    rows = df.with_row_index("i")
+    d_rows = rows.filter(pl.col("group") == "d")["i"].head(150)
+    broken = df.with_columns(pl.when(rows["i"].is_in(d_rows.implode())).then(None).otherwise(pl.col("x")).alias("x"))
+    report, stats = validate_sliced(broken, schema, [("group",)], min_slice_rows=50)
+    sliced = [(f.slice, f.column, f.code, f.severity) for f in report.findings if f.slice is not None]
+    assert sliced == [("group=d", "x", "too_many_nulls", "error")]
+    assert not report.passed and report.summary.errors == sum(f.severity == "error" for f in report.findings)
+    assert {v.slice for v in report.slices} == {"group=a", "group=b", "group=c", "group=d", "group=null"}
+    assert all(v.judged for v in report.slices)
+    # Too small to judge: listed, not judged.
+    small, _ = validate_sliced(broken, schema, [("group",)], min_slice_rows=10_000)
+    assert [f for f in small.findings if f.slice is not None] == []
+    assert not any(v.judged for v in small.slices)
+    # The same from saved sliced statistics.
+    from_stats, _ = validate_sliced(stats, schema, [("group",)], min_slice_rows=50)
+    assert [(f.slice, f.column, f.code) for f in from_stats.findings if f.slice is not None] == [
+        ("group=d", "x", "too_many_nulls")]
+
+
+def test_cli_validate_slices_named_by_the_schema(tmp_path: Path) -> None:
+    df = frame(20_000, seed=9).with_columns(pl.col("x").fill_null(1.0))
+    df.write_csv(tmp_path / "train.csv")
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "datacheck", *args], capture_output=True, text=True, env=env,
+                              cwd=tmp_path)
+
+    assert run("infer", "train.csv", "-o", "schema.json").returncode == 0
+    schema = json.loads((tmp_path / "schema.json").read_text())
+    schema["slices"] = ["group"]
+    (tmp_path / "schema.json").write_text(json.dumps(schema))
+    bad = df.with_columns(pl.when((pl.col("group") == "d") & (pl.int_range(pl.len()) % 20 == 0)).then(None)
+                          .otherwise(pl.col("x")).alias("x"))
+    bad.write_csv(tmp_path / "bad.csv")
+    done = run("validate", "bad.csv", "-s", "schema.json", "-f", "json")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert schema_errors(report, "report") == []
+    assert [(f["slice"], f["column"], f["code"]) for f in report["findings"] if "slice" in f] == [
+        ("group=d", "x", "too_many_nulls")]
+    clean = run("validate", "train.csv", "-s", "schema.json", "-f", "json")
+    assert clean.returncode == 0, clean.stdout
+    assert len(json.loads(clean.stdout)["slices"]) == 5

@@ -14,6 +14,9 @@ SliceOpt = Annotated[list[str] | None, typer.Option(
 MaxSlicesOpt = Annotated[int, typer.Option(
     "--max-slices", min=1, help="Slices kept apart per --slice: the largest by rows; the rest are pooled as "
                                 "one 'other' slice.")]
+MinSliceRowsOpt = Annotated[int | None, typer.Option(
+    "--min-slice-rows", min=1, help="Slices with fewer rows are listed but not judged (default 100; see "
+                                    "docs/slices.md).")]
 DEFAULT_MAX_SLICES = MAX_SLICES
 
-__all__ = ["DEFAULT_MAX_SLICES", "MaxSlicesOpt", "SliceOpt"]
+__all__ = ["DEFAULT_MAX_SLICES", "MaxSlicesOpt", "MinSliceRowsOpt", "SliceOpt"]
