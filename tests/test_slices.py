@@ -258,3 +258,31 @@ def test_cli_validate_slices_named_by_the_schema(tmp_path: Path) -> None:
     clean = run("validate", "train.csv", "-s", "schema.json", "-f", "json")
     assert clean.returncode == 0, clean.stdout
     assert len(json.loads(clean.stdout)["slices"]) == 5
+
+
+def test_drift_slice_cli_json_ranks_the_broken_slice(tmp_path: Path) -> None:
+    from datacheck.drift import DriftReport
+
+    df = frame(40_000, seed=11)
+    base, cur = df.head(20_000), df.tail(20_000)
+    # Slice "c" (15% of the rows) sends x in other units: x * 1.5 there.
+    cur = cur.with_columns(pl.when(pl.col("group") == "c").then(pl.col("x") * 1.5).otherwise(pl.col("x")).alias("x"))
+    base.write_parquet(tmp_path / "base.parquet")
+    cur.write_parquet(tmp_path / "cur.parquet")
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "datacheck", *args], capture_output=True, text=True, env=env,
+                              cwd=tmp_path)
+
+    assert run("stats", "base.parquet", "--slice", "group", "-o", "base.json").returncode == 0
+    done = run("drift", "base.json", "cur.parquet", "--slice", "group", "-f", "json")
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)
+    assert schema_errors(data, "drift") == []
+    drifted = [(s["slice"], s["drifted_columns"]) for s in data["slices"] if s["drifted"]]
+    assert drifted == [("group=c", ["x"])]
+    assert data["slices"][0]["slice"] == "group=c"
+    assert DriftReport.from_dict(data).to_dict() == data
+    unsliced = run("drift", "base.json", "cur.parquet", "--slice", "flag", "-f", "json")
+    assert unsliced.returncode == 2 and "no slices by flag" in unsliced.stderr

@@ -17,7 +17,9 @@ from test_validate_real_data import DATA, read_adult
 
 import datacheck
 from datacheck.checks.model import Report
+from datacheck.drift import DriftReport
 from datacheck.infer import infer_schema
+from datacheck.slice_drift import drift_sliced
 from datacheck.schema import Schema
 from datacheck.slice_validation import validate_sliced
 from datacheck.slices import profile_sliced
@@ -119,3 +121,62 @@ def test_taxi_nulls_from_one_company_are_found_in_that_slice_only() -> None:
     report, _ = validate_sliced(broken, schema, TAXI_SLICES, baseline=base)
     assert whole_errors(report, "fare") == []
     assert slice_findings(report) == [(f"company={company}", "fare", "too_many_nulls")]
+
+
+# ------------------------------------------------------------------------------------------------ drift
+
+
+def drifted_slices(report: DriftReport) -> list[tuple[str, tuple[str, ...]]]:
+    return [(s.slice, s.drifted_columns) for s in report.slices if s.drifted]
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_drift_random_halves_drift_no_slice(seed: int) -> None:
+    train, test = halves(read_adult(), seed)
+    report = drift_sliced(train, test, CENSUS_SLICES)
+    assert drifted_slices(report) == [] and report.passed
+    assert sum(s.status == "compared" for s in report.slices) >= 8
+    train, test = halves(read_taxi(), seed)
+    report = drift_sliced(train, test, TAXI_SLICES)
+    assert drifted_slices(report) == [] and report.passed
+    assert sum(s.status == "compared" for s in report.slices) >= 5
+
+
+def test_drift_category_swap_in_one_slice_is_found_there_only() -> None:
+    train, test = halves(read_adult(), 7)
+    # The feed of the rows of black people swaps two marital statuses (118 and 251 rows of 1,595: 0.8% of
+    # the table's rows change status, under the whole table's threshold of 1.75%).
+    swap = {"Separated": "Divorced", "Divorced": "Separated"}
+    target = pl.col("race") == "Black"
+    broken = test.with_columns(pl.when(target).then(pl.col("marital-status").replace(swap))
+                               .otherwise(pl.col("marital-status")).alias("marital-status"))
+    report = drift_sliced(train, broken, [("race",)])
+    whole = report.column("marital-status")
+    assert whole is not None and not whole.drifted
+    assert drifted_slices(report) == [("race=Black", ("marital-status",))]
+    assert report.slices[0].slice == "race=Black"  # ranked first
+    assert not report.passed
+
+
+def test_drift_unit_change_in_one_company_is_found_there_only() -> None:
+    train, test = halves(read_taxi(), 7)
+    counts = test.group_by("company").len().drop_nulls()
+    company = counts.sort((pl.col("len") - 300).abs(), "company").item(0, "company")
+    # That company's feed sends trip durations in minutes, not seconds.
+    target = pl.col("company") == company
+    broken = test.with_columns(pl.when(target).then(pl.col("trip_seconds") / 60).otherwise(pl.col("trip_seconds"))
+                               .alias("trip_seconds"))
+    report = drift_sliced(train, broken, TAXI_SLICES)
+    whole = report.column("trip_seconds")
+    assert whole is not None and not whole.drifted
+    assert drifted_slices(report) == [(f"company={company}", ("trip_seconds",))]
+
+
+def test_drift_appearing_and_vanishing_slices() -> None:
+    train, test = halves(read_adult(), 8)
+    test = test.with_columns(pl.when(pl.col("race") == "Other").then(pl.lit("Unlisted")).otherwise(pl.col("race"))
+                             .alias("race"))
+    report = drift_sliced(train, test, [("race",)])
+    status = {s.slice: s.status for s in report.slices}
+    assert status["race=Other"] == "missing_in_current" and status["race=Unlisted"] == "new_in_current"
+    assert {s.slice for s in report.slices if s.drifted} == {"race=Other", "race=Unlisted"}
