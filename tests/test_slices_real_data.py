@@ -19,8 +19,8 @@ import datacheck
 from datacheck.checks.model import Report
 from datacheck.drift import DriftReport
 from datacheck.infer import infer_schema
-from datacheck.slice_drift import drift_sliced
 from datacheck.schema import Schema
+from datacheck.slice_drift import drift_sliced
 from datacheck.slice_validation import validate_sliced
 from datacheck.slices import profile_sliced
 from datacheck.statistics import Statistics
