@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from datacheck.finite import finite_or_none
+from datacheck.label_model import LabelStats
 
 STATISTICS_FORMAT = "datacheck.statistics"
 STATISTICS_VERSION = 1
@@ -444,6 +445,8 @@ class Statistics:
     sources: tuple[SourceInfo, ...] = ()
     #: Statistics per slice, one Slicing per `--slice` (see Slicing); empty when the data was not sliced.
     slicings: tuple[Slicing, ...] = ()
+    #: Features against the label (`--label`, datacheck.lift); None without one. Not kept by merges.
+    labels: LabelStats | None = None
 
     def column(self, name: str) -> ColumnStats | None:
         """The statistics of column `name`, or None when the dataset has no such column."""
@@ -466,6 +469,8 @@ class Statistics:
         }
         if self.slicings:  # written only when sliced, so that unsliced files read as before
             out["slicings"] = [s.to_dict() for s in self.slicings]
+        if self.labels is not None:
+            out["labels"] = self.labels.to_dict()
         return out
 
     @classmethod
@@ -475,6 +480,7 @@ class Statistics:
             columns=tuple(ColumnStats.from_dict(c) for c in data["columns"]),
             sources=tuple(SourceInfo.from_dict(s) for s in data.get("sources", [])),
             slicings=tuple(Slicing.from_dict(s) for s in data.get("slicings", [])),
+            labels=LabelStats.from_dict(data["labels"]) if data.get("labels") is not None else None,
         )
 
 

@@ -1,4 +1,5 @@
-"""The options of slicing (`--slice`, `--max-slices`), shared by stats, validate and drift."""
+"""The options of slicing (`--slice`, `--max-slices`, `--min-slice-rows`) shared by stats, validate and drift,
+and `--label` of stats."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ MaxSlicesOpt = Annotated[int, typer.Option(
 MinSliceRowsOpt = Annotated[int | None, typer.Option(
     "--min-slice-rows", min=1, help="Slices with fewer rows are listed but not judged (default 100; see "
                                     "docs/slices.md).")]
+LabelOpt = Annotated[str | None, typer.Option(
+    "--label", metavar="COLUMN", help="Also give every feature against this label: the label's rate per top "
+                                      "value or quantile bucket, and its lift (docs/slices.md).")]
 DEFAULT_MAX_SLICES = MAX_SLICES
 
-__all__ = ["DEFAULT_MAX_SLICES", "MaxSlicesOpt", "MinSliceRowsOpt", "SliceOpt"]
+__all__ = ["DEFAULT_MAX_SLICES", "LabelOpt", "MaxSlicesOpt", "MinSliceRowsOpt", "SliceOpt"]
