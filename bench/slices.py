@@ -69,7 +69,9 @@ def sliced_path(rows: int, data_dir: Path, log) -> Path:
 
 
 def run(args) -> dict:
-    log = (lambda msg: print(msg, file=sys.stderr, flush=True))
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
     data_dir = Path(args.data_dir)
     env = child_env()
     warm_bytecode(env)

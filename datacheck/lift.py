@@ -72,7 +72,7 @@ def label_statistics(data: Any, label: str, *, options: ReadOptions | None = Non
     if rows == 0:
         raise UsageError(f"--label {label}: every label is null", hint="pick a column with labels")
     overall = _rates(overall_frame, kind, classes)
-    features = []
+    features: list[FeatureLabel | None] = []
     for name, dtype in schema.items():
         if name == label:
             continue
