@@ -117,8 +117,15 @@ class _Partial:
         self.complete = True
         self.buffers: dict[SliceKey | None, list[pl.DataFrame]] = {}
         self.buffered: dict[SliceKey | None, int] = {}
+        self.schema: pl.Schema | None = None
 
     def observe(self, batch: pl.DataFrame) -> None:
+        if self.schema is None:
+            self.schema = batch.schema
+        elif batch.schema != self.schema:
+            raise UsageError("the files have different columns or types, which one sliced scan cannot hold",
+                             hint="slice each file on its own ('stats FILE --slice COLUMN -o FILE.json') and "
+                                  "'datacheck merge' the statistics")
         hidden = [f"\x00slice{i}" for i in range(len(self.columns))]
         keyed = batch.with_columns([_key_expr(name, batch.schema[name], alias)
                                     for name, alias in zip(self.columns, hidden)])
@@ -280,14 +287,16 @@ def scan_sliced(data: Any, slicings: Sequence[tuple[str, ...]], *, max_slices: i
     watcher = observer()
     watcher.start(None, 0)
     rows = _fold_slices(frame, None, watcher, progress)
-    return _finish(watcher, [SourceInfo("<memory>", "frame", rows)])
+    return _finish(watcher, [SourceInfo("<memory>", "frame", rows)], lazy.collect_schema())
 
 
 def _scan_local(dataset: Dataset, watcher: SliceObserver, progress: Any) -> SlicedScan:
     """The local engine's sliced scan: the batches of every file go to the slices only, and the whole table's
     statistics are the merge of its slices' (see `_finish`)."""
     sources = []
+    schema = pl.Schema()
     for data_file, frame, layout in dataset.frames_with_layout():
+        schema = schema or (frame.lazy() if isinstance(frame, pl.DataFrame) else frame).collect_schema()
         watcher.start(data_file.path, 0)
         rows = _fold_slices(frame, data_file, watcher, progress)
         sources.append(SourceInfo(data_file.path, data_file.format, rows, layout.blank_lines,
@@ -295,7 +304,7 @@ def _scan_local(dataset: Dataset, watcher: SliceObserver, progress: Any) -> Slic
     if sum(s.rows for s in sources) == 0 and not dataset.options.allow_empty:
         raise InputError("the input has no rows (a header at most)", path=", ".join(f.path for f in dataset.files),
                          hint="check that the export that wrote it finished")
-    return _finish(watcher, sources)
+    return _finish(watcher, sources, schema)
 
 
 def _fold_slices(frame: pl.LazyFrame | pl.DataFrame, data_file: DataFile | None, watcher: SliceObserver,
@@ -316,7 +325,7 @@ def _fold_slices(frame: pl.LazyFrame | pl.DataFrame, data_file: DataFile | None,
     return scan.rows
 
 
-def _finish(watcher: SliceObserver, sources: Sequence[SourceInfo]) -> SlicedScan:
+def _finish(watcher: SliceObserver, sources: Sequence[SourceInfo], schema: pl.Schema) -> SlicedScan:
     """The statistics of a sliced scan. The whole table's are the merge of the first slicing's slices and
     its pooled rest, which together hold every row once: exact where merging is exact (counts, extremes,
     moments up to rounding, frequency tables under their capacity), within the sketches' bounds elsewhere.
@@ -326,7 +335,7 @@ def _finish(watcher: SliceObserver, sources: Sequence[SourceInfo]) -> SlicedScan
     first = slicings[0]
     parts = [item.statistics for item in first.slices] + ([first.other.statistics] if first.other else [])
     rows = sum(s.rows for s in sources)
-    whole = merge(parts) if parts else Statistics(0, ())
+    whole = merge(parts) if parts else Scan(schema).finish(())  # no rows: the columns, empty
     if whole.num_rows != rows:  # every row is in exactly one slice; anything else is a bug, not bad data
         raise RuntimeError(f"slices hold {whole.num_rows} rows of {rows}")
     stats = Statistics(rows, whole.columns, tuple(sources), slicings)
