@@ -428,6 +428,7 @@ class Schema:
             column is expected.
         rules: the user's row rules (datacheck.schema_rules.Rule), checked on every row in the scan.
         plugins: plug-in check families to run, by entry point name, with their options.
+        slices: the slicings `validate` judges without --slice: "column" or "a,b" (see docs/slices.md).
     """
 
     columns: tuple[ColumnSchema, ...]
@@ -436,6 +437,7 @@ class Schema:
     default_environment: str | None = None
     rules: tuple[Rule, ...] = ()
     plugins: tuple[Plugin, ...] = ()
+    slices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -492,6 +494,8 @@ class Schema:
             out["rules"] = [rule.to_dict() for rule in self.rules]
         if self.plugins:
             out["plugins"] = [plugin.to_dict() for plugin in self.plugins]
+        if self.slices:  # written only when set: files read as before
+            out["slices"] = list(self.slices)
         return out
 
     @classmethod
@@ -504,6 +508,7 @@ class Schema:
             default_environment=data.get("default_environment"),
             rules=tuple(Rule.from_dict(r) for r in data.get("rules") or ()),
             plugins=tuple(Plugin.from_dict(p) for p in data.get("plugins") or ()),
+            slices=tuple(data.get("slices") or ()),
         )
 
     def dumps(self) -> str:

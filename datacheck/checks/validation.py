@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -109,22 +109,11 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
         >>> datacheck.validate(df, datacheck.infer_schema(datacheck.profile(df))).passed
         True
     """
-    if isinstance(schema, (str, os.PathLike)):  # a schema file's path, as the CLI takes it
-        schema_path = schema_path or os.fspath(schema)
-        schema = Schema.load(os.fspath(schema))
-    if not isinstance(schema, Schema):
-        raise UsageError(f"schema must be a Schema or a schema file's path, not {type(schema).__name__}",
-                         hint="load one with datacheck.Schema.load('schema.json')")
-    schema.expected_columns(env)  # an unknown environment stops here, before any scan
-    _check_patterns(schema)
+    run = prepare(schema, schema_path, env, options, as_of)
     engines.check_engine_options(engine, scheduler, workers)
-    moment = parse_as_of(as_of)
-    references = load_references(schema, schema_path, options) if any(c.references for c in schema.columns) else {}
-    plugins = load_plugins(schema)
-    families, catalogue = FAMILIES + plugins, {**CATALOGUE, **{e.code: e for f in plugins for e in f.entries}}
     options = replace(options or ReadOptions(), allow_empty=True)
-    stats, rows = _scan(data_or_stats, schema, options, max_examples, progress, engine, scheduler, workers,
-                        references, families)
+    stats, rows = _scan(data_or_stats, run.schema, options, max_examples, progress, engine, scheduler, workers,
+                        run.references, run.families)
     base_stats = None
     if baseline is not None:
         from datacheck.profile import profile
@@ -132,10 +121,47 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
         # An empty baseline is an input error (exit 2), not a baseline of zero rows to compare against.
         base_stats = (baseline if isinstance(baseline, Statistics)
                       else profile(baseline, replace(options, allow_empty=False)))
-    names = FixNames(schema=schema_path or "schema.json", data=_data_name(stats))
-    ctx = Context(stats, schema, env, base_stats, names, max_examples, catalogue)
-    ctx.as_of, ctx.references = moment, references
-    return judge(ctx, rows, families), stats
+    names = FixNames(schema=run.schema_path or "schema.json", data=_data_name(stats))
+    return judge(run.context(stats, base_stats, names, max_examples), rows, run.families), stats
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a validation needs before it scans: the loaded schema, the moment freshness is judged against, the
+    reference keys read once, and the families to run (the registry's and the schema's plug-ins)."""
+
+    schema: Schema
+    schema_path: str | None
+    env: str | None
+    as_of: Any
+    references: Mapping[str, pl.Series]
+    families: tuple[CheckFamily, ...]
+    catalogue: Mapping[str, Any]
+
+    def context(self, stats: Statistics, base_stats: Statistics | None, names: FixNames,
+                max_examples: int) -> Context:
+        ctx = Context(stats, self.schema, self.env, base_stats, names, max_examples, self.catalogue)
+        ctx.as_of, ctx.references = self.as_of, self.references
+        return ctx
+
+
+def prepare(schema: Schema | str | os.PathLike[str], schema_path: str | None, env: str | None,
+            options: ReadOptions | None, as_of: Any) -> Prepared:
+    """Load and check the schema and everything it names, before any scan: an unknown environment, a bad
+    pattern, an unknown plug-in or an unreadable reference stops here (exit 2), not after reading the data."""
+    if isinstance(schema, (str, os.PathLike)):  # a schema file's path, as the CLI takes it
+        schema_path = schema_path or os.fspath(schema)
+        schema = Schema.load(os.fspath(schema))
+    if not isinstance(schema, Schema):
+        raise UsageError(f"schema must be a Schema or a schema file's path, not {type(schema).__name__}",
+                         hint="load one with datacheck.Schema.load('schema.json')")
+    schema.expected_columns(env)
+    _check_patterns(schema)
+    moment = parse_as_of(as_of)
+    references = load_references(schema, schema_path, options) if any(c.references for c in schema.columns) else {}
+    plugins = load_plugins(schema)
+    catalogue = {**CATALOGUE, **{e.code: e for f in plugins for e in f.entries}}
+    return Prepared(schema, schema_path, env, moment, references, FAMILIES + plugins, catalogue)
 
 
 def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, progress: Any, engine: str,

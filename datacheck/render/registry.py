@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from datacheck.render import html as _html
     from datacheck.render import report as _report
     from datacheck.render import schema as _schema
+    from datacheck.render import slices as _slices
     from datacheck.render import stats as _stats
     from datacheck.schema import Schema
     from datacheck.statistics import Statistics
@@ -166,10 +167,13 @@ class _OnFirstUse:
 if not TYPE_CHECKING:
     _drift, _html, _report, _schema, _stats = (_OnFirstUse(f"datacheck.render.{name}")
                                                for name in ("drift", "html", "report", "schema", "stats"))
+    _slices = _OnFirstUse("datacheck.render.slices")
 
-register(STATS, "table", table(lambda stats, _, width: _stats.stats_table(stats, width), 160, 120))
+register(STATS, "table", table(lambda stats, _, width: _slices.stats_view(_stats.stats_table(stats, width), stats),
+                               160, 120))
 register(STATS, "json", Renderer(lambda stats, _: _stats.stats_json(stats)))
-register(STATS, "markdown", Renderer(lambda stats, _: _stats.stats_markdown(stats)))
+register(STATS, "markdown", Renderer(lambda stats, _: _stats.stats_markdown(stats)
+                                     + _slices.stats_markdown_extra(stats)))
 register(STATS, "html", Renderer(lambda stats, _: _html.stats_html(stats)))
 
 register(REPORT, "table", table(lambda report, _, width: _report.report_table(report, width), 120, 120))
@@ -179,9 +183,11 @@ register(REPORT, "junit", Renderer(lambda report, context: _report.report_junit(
 register(REPORT, "github", Renderer(lambda report, _: _report.report_github(report)))
 register(REPORT, "html", Renderer(lambda report, context: _html.validation_html(context.statistics, report)))
 
-register(DRIFT, "table", table(lambda report, _, width: _drift.drift_table(report, width), 160, 160))
+register(DRIFT, "table", table(lambda report, _, width: _slices.drift_view(_drift.drift_table(report, width), report),
+                               160, 160))
 register(DRIFT, "json", Renderer(lambda report, _: _drift.drift_json(report)))
-register(DRIFT, "markdown", Renderer(lambda report, _: _drift.drift_markdown(report)))
+register(DRIFT, "markdown", Renderer(lambda report, _: _drift.drift_markdown(report)
+                                     + _slices.drift_markdown_extra(report)))
 register(DRIFT, "junit", Renderer(lambda report, _: _drift.drift_junit(report)))
 register(DRIFT, "github", Renderer(lambda report, _: _drift.drift_github(report)))
 register(DRIFT, "html", Renderer(lambda report, context: _html.drift_html(report, context.baseline, context.current)))
