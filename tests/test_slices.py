@@ -286,3 +286,23 @@ def test_drift_slice_cli_json_ranks_the_broken_slice(tmp_path: Path) -> None:
     assert DriftReport.from_dict(data).to_dict() == data
     unsliced = run("drift", "base.json", "cur.parquet", "--slice", "flag", "-f", "json")
     assert unsliced.returncode == 2 and "no slices by flag" in unsliced.stderr
+
+
+def test_validate_slice_with_the_threads_engine_matches_local(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from datacheck.infer import infer_schema
+    from datacheck.slice_validation import validate_sliced
+
+    df = frame(60_000, seed=12).with_columns(pl.col("x").fill_null(1.0))
+    schema = infer_schema(profile_sliced(df, [("group",)]))
+    broken = df.with_columns(pl.when((pl.col("group") == "d") & (pl.int_range(pl.len()) % 25 == 0)).then(None)
+                             .otherwise(pl.col("x")).alias("x"))
+    path = tmp_path / "broken.parquet"
+    broken.write_parquet(path, row_group_size=10_000)
+    monkeypatch.setattr(engines, "PARTITION_ROWS", 20_000)
+    local, _ = validate_sliced([str(path)], schema, [("group",)])
+    threads, _ = validate_sliced([str(path)], schema, [("group",)], engine="threads", workers=2)
+    assert [(f.slice, f.column, f.code, f.count) for f in threads.findings] == [
+        (f.slice, f.column, f.code, f.count) for f in local.findings]
+    assert ("group=d", "x", "too_many_nulls") in [(f.slice, f.column, f.code) for f in local.findings]
+    assert threads.slices == local.slices
