@@ -35,8 +35,9 @@ WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", min=1, help="Processes or threads for --engine processes|threads (default: the CPU count), or of "
                              "the local Dask cluster (default 2).")]
 StatsFormatOpt = Annotated[str | None, typer.Option(
-    "--format", "-f", help="table, json, markdown or html. With -o FILE the default follows the extension (.json, "
-                           ".md, .html).")]
+    "--format", "-f", help="table, json, markdown, html or tfdv (TFDV's statistics proto in text format; pip install "
+                           "'datacheck[tfdv]'). With -o FILE the default follows the extension (.json, .md, .html, "
+                           ".pbtxt).")]
 
 
 @contextmanager

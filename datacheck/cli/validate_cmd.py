@@ -34,6 +34,9 @@ ReportFormatOpt = Annotated[str | None, typer.Option(
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")]
 MaxExamplesOpt = Annotated[int, typer.Option(
     "--max-examples", min=0, help="The most example values (with row numbers) per finding.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="The moment freshness rules are judged against, ISO 8601 (2024-03-31T06:00:00+02:00; "
+                    "without a time zone: UTC). Default: now.", show_default=False)]
 
 
 @app.command()
@@ -53,6 +56,7 @@ def validate(
     engine: EngineOpt = Engine.local,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
+    as_of: AsOfOpt = None,
     slice_by: SliceOpt = None,
     max_slices: MaxSlicesOpt = DEFAULT_MAX_SLICES,
     min_slice_rows: MinSliceRowsOpt = None,
@@ -100,12 +104,12 @@ def validate(
                     min_slice_rows=min_slice_rows or MIN_SLICE_ROWS, env=env,
                     baseline=list(baseline) if baseline else None, max_examples=max_examples, options=read,
                     progress=progress, schema_path=str(schema), engine=engine.value, scheduler=scheduler,
-                    workers=workers)
+                    workers=workers, as_of=as_of)
             else:
                 report, statistics = validate_with_statistics(
                     list(data), spec, env=env, baseline=list(baseline) if baseline else None,
                     max_examples=max_examples, options=read, progress=progress, schema_path=str(schema),
-                    engine=engine.value, scheduler=scheduler, workers=workers)
+                    engine=engine.value, scheduler=scheduler, workers=workers, as_of=as_of)
     write_result(REPORT, report, fmt, output, RenderContext(fail_on=fail_on.value, statistics=statistics))
     if output is not None:
         err_console.print(f"{output}: {'passed' if report.passed else 'failed'}, {report.summary.errors} errors, "

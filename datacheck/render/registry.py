@@ -11,7 +11,7 @@ below for each kind it serves. If it has a usual file extension, add it to `SUFF
 
 Example:
     >>> formats(STATS)
-    ('table', 'json', 'markdown', 'html')
+    ('table', 'json', 'markdown', 'html', 'tfdv')
     >>> format_for(REPORT, "datacheck.xml")
     'junit'
 """
@@ -195,6 +195,28 @@ register(DRIFT, "html", Renderer(lambda report, context: _html.drift_html(report
 # The schema table does not fit itself to a width: a column's values fold onto more lines instead.
 register(SCHEMA, "table", table(lambda schema, context, _: _schema.schema_table(schema, title=context.title), 120, 120))
 register(SCHEMA, "json", Renderer(lambda schema, _: schema.dumps()))
+
+# TFDV's statistics proto (text format); needs the tfdv extra, imported on first use like the others.
+if not TYPE_CHECKING:
+    _tfdv = _OnFirstUse("datacheck.render.tfdv")
+else:
+    from datacheck.render import tfdv as _tfdv
+register(STATS, "tfdv", Renderer(lambda stats, _: _tfdv.stats_tfdv(stats)))
+SUFFIX_FORMATS[".pbtxt"] = "tfdv"
+
+# `datacheck skew`: row-level feature skew between two datasets joined on keys.
+if not TYPE_CHECKING:
+    _skew = _OnFirstUse("datacheck.render.skew")
+else:
+    from datacheck.render import skew as _skew
+    from datacheck.skew import SkewReport
+SKEW: Kind[SkewReport] = Kind("skew")
+register(SKEW, "table", table(lambda report, _, width: _skew.skew_table(report, width), 160, 160))
+register(SKEW, "json", Renderer(lambda report, _: _skew.skew_json(report)))
+register(SKEW, "markdown", Renderer(lambda report, _: _skew.skew_markdown(report)))
+register(SKEW, "junit", Renderer(lambda report, _: _skew.skew_junit(report)))
+register(SKEW, "github", Renderer(lambda report, _: _skew.skew_github(report)))
+register(SKEW, "html", Renderer(lambda report, _: _skew.skew_html(report)))
 
 # `datacheck merge` writes a statistics file by default, so json comes first; its results are statistics.
 for _fmt in ("json", "table", "markdown"):
