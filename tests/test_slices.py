@@ -16,6 +16,7 @@ import pytest
 from datacheck import engine as engines
 from datacheck.errors import UsageError
 from datacheck.jsonschemas import schema_errors
+from datacheck.profile import profile
 from datacheck.profile_merge import merge
 from datacheck.slices import keys_cap, parse_slices, profile_sliced
 from datacheck.statistics import Statistics
@@ -306,3 +307,26 @@ def test_validate_slice_with_the_threads_engine_matches_local(tmp_path: Path,
         (f.slice, f.column, f.code, f.count) for f in local.findings]
     assert ("group=d", "x", "too_many_nulls") in [(f.slice, f.column, f.code) for f in local.findings]
     assert threads.slices == local.slices
+
+
+def test_whole_table_from_the_slices_keeps_the_exact_fields() -> None:
+    df = frame(50_000, seed=13)
+    sliced = profile_sliced(df, [("group",)])
+    direct = profile(df)
+    assert sliced.num_rows == direct.num_rows == df.height
+    for name in df.columns:
+        a, b = sliced.column(name), direct.column(name)
+        assert a is not None and b is not None
+        assert (a.count, a.null_count, a.kind, a.dtype) == (b.count, b.null_count, b.kind, b.dtype)
+        assert a.frequencies == b.frequencies and a.distinct == b.distinct
+        if b.numeric is not None:
+            assert a.numeric is not None
+            assert (a.numeric.min, a.numeric.max, a.numeric.zero_count, a.numeric.negative_count) == (
+                b.numeric.min, b.numeric.max, b.numeric.zero_count, b.numeric.negative_count)
+            assert a.numeric.mean == pytest.approx(b.numeric.mean, rel=1e-12)
+            assert a.numeric.std == pytest.approx(b.numeric.std, rel=1e-12)
+    x = df["x"].drop_nulls().to_numpy()
+    median = sliced.column("x").numeric.quantile(0.5)  # type: ignore[union-attr]
+    # Within the quantile summary's rank error of the true median.
+    rank = float(np.mean(x <= median))
+    assert abs(rank - 0.5) <= sliced.column("x").numeric.rank_error + 1e-3  # type: ignore[union-attr]
