@@ -19,15 +19,16 @@ from exact frequency tables, min/max against ranges, lengths. A finding of a sli
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
 
 from datacheck.checks.catalogue import CATALOGUE
 from datacheck.checks.compiler import RowChecks
-from datacheck.checks.family import Context, FixNames
+from datacheck.checks.family import Anomaly, CheckFamily, Context, FixNames
 from datacheck.checks.model import Finding, Report, SliceVerdict, severity_rank
+from datacheck.checks.registry import FAMILIES
 from datacheck.checks.sampling import beyond_noise
 from datacheck.checks.validation import judge, prepare
 from datacheck.errors import UsageError
@@ -67,7 +68,7 @@ def validate_sliced(data: Any, schema: Schema | str | os.PathLike[str], slicings
             to what the baseline's same slice showed (`update_schema`), so that a slice that always differed
             from the aggregate (more nulls, a wider range) is not flagged for it.
         env, max_examples, options, progress, schema_path, engine, scheduler, workers, as_of: as
-            `datacheck.checks.validate_with_statistics`.
+            `datacheck.checks.validate_with_statistics` (row rules, references and plug-ins judge the whole table).
 
     Raises:
         UsageError: no slice columns, a slice column the data lacks, min_slice_rows below 1, an unknown env.
@@ -104,30 +105,8 @@ def validate_sliced(data: Any, schema: Schema | str | os.PathLike[str], slicings
     names = FixNames(schema=run.schema_path or "schema.json", data=paths[0] if len(paths) == 1 else "DATA")
     whole = judge(run.context(stats, base_stats, names, max_examples), rows, run.families)
     findings = list(whole.findings)
-    # What the whole table already reports (a check failing on a column, at a severity) is not repeated for
-    # each slice that shares it: a slice's findings are what the whole table hides. A slice's error on a
-    # column where the whole table only warns is reported (the whole table's exact min/max warn of any stray
-    # value; the slice can show that the strays are a broken feed).
-    seen: dict[tuple[str | None, str], int] = {}
-    for f in whole.findings:
-        check = (f.column, run.catalogue[f.code].check)
-        seen[check] = max(seen.get(check, 0), severity_rank(f.severity))
-    verdicts: list[SliceVerdict] = []
-    for slicing in stats.slicings:
-        reference = _reference(base_stats, slicing.columns)
-        for key, part in _slices(slicing):
-            name = key_text(slicing.columns, key)
-            if part.num_rows < min_slice_rows:
-                verdicts.append(SliceVerdict(slicing.name, name, part.num_rows, False))
-                continue
-            base_part = reference.get(key)
-            held_to = update_schema(schema, base_part)[0] if base_part is not None else schema
-            found = [f for f in judge_slice(part, held_to, env, names, name, slicing.columns)
-                     if severity_rank(f.severity) > seen.get((f.column, run.catalogue[f.code].check), 0)]
-            findings.extend(found)
-            verdicts.append(SliceVerdict(slicing.name, name, part.num_rows, True,
-                                         sum(f.severity == "error" for f in found),
-                                         sum(f.severity == "warning" for f in found)))
+    verdicts = _judge_slices(stats, whole, schema, env, names, base_stats, min_slice_rows, run.families,
+                             run.catalogue, findings)
     findings.sort(key=lambda f: -severity_rank(f.severity))  # stable: errors first, whole table before slices
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
@@ -136,8 +115,40 @@ def validate_sliced(data: Any, schema: Schema | str | os.PathLike[str], slicings
                    slices=tuple(verdicts)), stats
 
 
+def _judge_slices(stats: Statistics, whole: Report, schema: Schema, env: str | None, names: FixNames,
+                  base_stats: Statistics | None, min_rows: int, families: tuple[CheckFamily, ...],
+                  catalogue: Mapping[str, Anomaly], findings: list[Finding]) -> list[SliceVerdict]:
+    """Judge every slice of every slicing, adding their findings to `findings`; the verdict of each slice."""
+    # What the whole table already reports (a check failing on a column, at a severity) is not repeated for
+    # each slice that shares it: a slice's findings are what the whole table hides. A slice's error on a
+    # column where the whole table only warns is reported (the whole table's exact min/max warn of any stray
+    # value; the slice can show that the strays are a broken feed).
+    seen: dict[tuple[str | None, str], int] = {}
+    for f in whole.findings:
+        check = (f.column, catalogue[f.code].check)
+        seen[check] = max(seen.get(check, 0), severity_rank(f.severity))
+    verdicts: list[SliceVerdict] = []
+    for slicing in stats.slicings:
+        reference = _reference(base_stats, slicing.columns)
+        for key, part in _slices(slicing):
+            name = key_text(slicing.columns, key)
+            if part.num_rows < min_rows:
+                verdicts.append(SliceVerdict(slicing.name, name, part.num_rows, False))
+                continue
+            base_part = reference.get(key)
+            held_to = update_schema(schema, base_part)[0] if base_part is not None else schema
+            found = [f for f in judge_slice(part, held_to, env, names, name, slicing.columns, families, catalogue)
+                     if severity_rank(f.severity) > seen.get((f.column, catalogue[f.code].check), 0)]
+            findings.extend(found)
+            verdicts.append(SliceVerdict(slicing.name, name, part.num_rows, True,
+                                         sum(f.severity == "error" for f in found),
+                                         sum(f.severity == "warning" for f in found)))
+    return verdicts
+
+
 def judge_slice(part: Statistics, schema: Schema, env: str | None, names: FixNames, name: str,
-                slice_columns: Sequence[str] = ()) -> list[Finding]:
+                slice_columns: Sequence[str] = (), families: tuple[CheckFamily, ...] = FAMILIES,
+                catalogue: Mapping[str, Anomaly] = CATALOGUE) -> list[Finding]:
     """The column findings of one slice, judged from its statistics, each naming the slice. The slice columns
     are not judged: within a slice they hold one value by construction (all null in the null slice).
 
@@ -146,8 +157,8 @@ def judge_slice(part: Statistics, schema: Schema, env: str | None, names: FixNam
     as written, every slice of a clean table under the bound by less than its noise would warn (15 warnings
     on the 2,000 clean rows of the sample loans, sliced by state and employment type).
     """
-    ctx = Context(part, schema, env, None, names, 0, CATALOGUE)
-    judged = judge(ctx, None)
+    ctx = Context(part, schema, env, None, names, 0, catalogue)
+    judged = judge(ctx, None, families)
     kept = []
     for finding in judged.findings:
         if finding.column is None or finding.column in slice_columns:

@@ -16,6 +16,7 @@ import pytest
 from datacheck import engine as engines
 from datacheck.errors import UsageError
 from datacheck.jsonschemas import schema_errors
+from datacheck.profile import profile
 from datacheck.profile_merge import merge
 from datacheck.slices import keys_cap, parse_slices, profile_sliced
 from datacheck.statistics import Statistics
@@ -286,3 +287,46 @@ def test_drift_slice_cli_json_ranks_the_broken_slice(tmp_path: Path) -> None:
     assert DriftReport.from_dict(data).to_dict() == data
     unsliced = run("drift", "base.json", "cur.parquet", "--slice", "flag", "-f", "json")
     assert unsliced.returncode == 2 and "no slices by flag" in unsliced.stderr
+
+
+def test_validate_slice_with_the_threads_engine_matches_local(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from datacheck.infer import infer_schema
+    from datacheck.slice_validation import validate_sliced
+
+    df = frame(60_000, seed=12).with_columns(pl.col("x").fill_null(1.0))
+    schema = infer_schema(profile_sliced(df, [("group",)]))
+    broken = df.with_columns(pl.when((pl.col("group") == "d") & (pl.int_range(pl.len()) % 25 == 0)).then(None)
+                             .otherwise(pl.col("x")).alias("x"))
+    path = tmp_path / "broken.parquet"
+    broken.write_parquet(path, row_group_size=10_000)
+    monkeypatch.setattr(engines, "PARTITION_ROWS", 20_000)
+    local, _ = validate_sliced([str(path)], schema, [("group",)])
+    threads, _ = validate_sliced([str(path)], schema, [("group",)], engine="threads", workers=2)
+    assert [(f.slice, f.column, f.code, f.count) for f in threads.findings] == [
+        (f.slice, f.column, f.code, f.count) for f in local.findings]
+    assert ("group=d", "x", "too_many_nulls") in [(f.slice, f.column, f.code) for f in local.findings]
+    assert threads.slices == local.slices
+
+
+def test_whole_table_from_the_slices_keeps_the_exact_fields() -> None:
+    df = frame(50_000, seed=13)
+    sliced = profile_sliced(df, [("group",)])
+    direct = profile(df)
+    assert sliced.num_rows == direct.num_rows == df.height
+    for name in df.columns:
+        a, b = sliced.column(name), direct.column(name)
+        assert a is not None and b is not None
+        assert (a.count, a.null_count, a.kind, a.dtype) == (b.count, b.null_count, b.kind, b.dtype)
+        assert a.frequencies == b.frequencies and a.distinct == b.distinct
+        if b.numeric is not None:
+            assert a.numeric is not None
+            assert (a.numeric.min, a.numeric.max, a.numeric.zero_count, a.numeric.negative_count) == (
+                b.numeric.min, b.numeric.max, b.numeric.zero_count, b.numeric.negative_count)
+            assert a.numeric.mean == pytest.approx(b.numeric.mean, rel=1e-12)
+            assert a.numeric.std == pytest.approx(b.numeric.std, rel=1e-12)
+    x = df["x"].drop_nulls().to_numpy()
+    median = sliced.column("x").numeric.quantile(0.5)  # type: ignore[union-attr]
+    # Within the quantile summary's rank error of the true median.
+    rank = float(np.mean(x <= median))
+    assert abs(rank - 0.5) <= sliced.column("x").numeric.rank_error + 1e-3  # type: ignore[union-attr]
