@@ -12,6 +12,7 @@ from datacheck.checks import (
     distribution_drift,
     domain,
     length,
+    monitoring,
     nulls,
     pattern,
     presence,
@@ -36,12 +37,13 @@ FAMILIES: tuple[CheckFamily, ...] = (
     pattern.FAMILY,
     row_count.FAMILY,
     distribution_drift.FAMILY,
+    monitoring.FAMILY,
 )
 
 #: Check names in the order a report lists each column's checks (one JUnit testcase each): the dataset's row
 #: count, then a column's presence, type, nulls, its values, its keys, and drift last.
 CHECK_ORDER: tuple[str, ...] = ("row_count", "presence", "type", "nulls", "nan", "inf", "range", "domain", "length",
-                                "pattern", "unique", "drift")
+                                "pattern", "unique", "drift", "monitor")
 
 
 __all__ = ["CHECK_ORDER", "FAMILIES"]
