@@ -80,6 +80,22 @@ class Trend:
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesView:
+    """The series of one column that `datacheck history show` prints.
+
+    Fields:
+        trend: the judged trend. column: the column ("" for the dataset). metrics: the metrics to show.
+    """
+
+    trend: Trend
+    column: str
+    metrics: tuple[str, ...]
+
+    def series(self) -> list[Series]:
+        return [self.trend.series[(self.column, m)] for m in self.metrics if (self.column, m) in self.trend.series]
+
+
+@dataclass(frozen=True, slots=True)
 class MonitorResult:
     """What `monitor` returns.
 
@@ -312,5 +328,5 @@ def add_batch(store: History, stats: Statistics, *, at: str, settings: Settings 
                   replace_same=replace_same)[0]
 
 
-__all__ = ["MonitorResult", "Series", "Trend", "add_batch", "add_findings", "judge_batch", "monitor", "record",
+__all__ = ["MonitorResult", "Series", "SeriesView", "Trend", "add_batch", "add_findings", "judge_batch", "monitor", "record",
            "trend"]
