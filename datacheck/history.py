@@ -96,7 +96,8 @@ def parse_time(text: str) -> _dt.datetime:
         moment = _dt.datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw)
     except ValueError:
         raise UsageError(f"--at {text!r} is not a date or a time",
-                         hint="write --at 2024-06-01 or --at 2024-06-01T06:00:00Z (UTC unless an offset is given)")
+                         hint="write --at 2024-06-01 or --at 2024-06-01T06:00:00Z (UTC unless an offset is given)"
+                         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_dt.timezone.utc)
     return moment.astimezone(_dt.timezone.utc)
@@ -157,7 +158,7 @@ class Batch:
         sources: the paths it was read from (sorted), or ("<memory>",).
         rows, columns: its size.
         added: when it was written to the store (UTC).
-        metrics: {column: {metric: value}}; the dataset's own metrics (row_count) under the key "".
+        metrics: {column: {metric: [value, noise]}} (see monitor_metrics); the dataset's own (row_count) under "".
         validation: the summary of a validation that ran with it, or None.
         drift: the summary of the drift against the previous and reference batches, or None.
         verdict: "passed" or "failed" when it was judged (monitor), None when it was only added (backfill).
@@ -169,7 +170,7 @@ class Batch:
     rows: int
     columns: int
     added: str
-    metrics: Mapping[str, Mapping[str, float | None]]
+    metrics: Mapping[str, Mapping[str, Sequence[float | None]]]
     validation: Mapping[str, Any] | None = None
     drift: Mapping[str, Any] | None = None
     verdict: str | None = None
@@ -242,14 +243,16 @@ class History:
             store._initialise()
         except sqlite3.DatabaseError as exc:
             raise HistoryError(f"cannot open the history: {exc}", path=path,
-                               hint="a history file is the SQLite file that 'datacheck monitor --history' writes")
+                               hint="a history file is the SQLite file that 'datacheck monitor --history' writes"
+                               ) from None
         return store
 
     def _initialise(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > HISTORY_VERSION:
             raise HistoryError(f"history version {version} is newer than this datacheck understands "
-                               f"({HISTORY_VERSION})", path=self.path, hint="upgrade datacheck: pip install -U datacheck")
+                               f"({HISTORY_VERSION})", path=self.path,
+                               hint="upgrade datacheck: pip install -U datacheck")
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if version == HISTORY_VERSION:
             if "batches" not in tables:

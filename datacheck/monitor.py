@@ -134,9 +134,8 @@ def trend(batches: Sequence[Batch], settings: Settings | None = None) -> Trend:
                 key = (column, metric)
                 if key not in raw:
                     raw[key] = (np.full(size, np.nan), np.full(size, np.nan))
-                value, noise = pair
-                raw[key][0][index] = math.nan if value is None else value
-                raw[key][1][index] = math.nan if noise is None else noise
+                raw[key][0][index] = math.nan if pair[0] is None else pair[0]
+                raw[key][1][index] = math.nan if pair[1] is None else pair[1]
     series: dict[tuple[str, str], Series] = {}
     for column in [DATASET] + [c for c in columns if c != DATASET]:
         for metric in METRICS:
@@ -186,8 +185,8 @@ def add_findings(ctx: Context, trend: Trend, position: int) -> None:
                     f"{series.metric} {_number(value)} on {at}: robust z-score {score:+.1f} against the median "
                     f"{_number(center)} of the last {int(judged.history[position])} batches (scale {scale:.3g}), "
                     f"beyond ±{threshold:g}",
-                    column=column, observed={"metric": series.metric, "at": at, "value": value, "score": round(score, 4),
-                                             "series": points},
+                    column=column, observed={"metric": series.metric, "at": at, "value": value,
+                                             "score": round(score, 4), "series": points},
                     expected={"strategy": "zscore", "center": center, "scale": scale, "threshold": threshold,
                               "low": center - threshold * scale, "high": center + threshold * scale,
                               "history": int(judged.history[position]),
@@ -328,5 +327,24 @@ def add_batch(store: History, stats: Statistics, *, at: str, settings: Settings 
                   replace_same=replace_same)[0]
 
 
-__all__ = ["MonitorResult", "Series", "SeriesView", "Trend", "add_batch", "add_findings", "judge_batch", "monitor", "record",
+def latest_result(store: History, settings: Settings | None = None) -> MonitorResult:
+    """The newest batch of a history judged against the ones before it, with the whole trend (`history report`).
+
+    Raises:
+        HistoryError: the history holds no batch.
+    """
+    from datacheck.history import HistoryError
+
+    batches = store.batches()
+    if not batches:
+        raise HistoryError("the history holds no batch", path=store.path,
+                           hint="add one with 'datacheck monitor DATA --history PATH'")
+    judged = trend(batches, settings)
+    stats = store.statistics(judged.batches[-1].id)
+    report = judge_batch(stats, judged, len(judged.batches) - 1)
+    return MonitorResult(report, judged.batches[-1], stats, judged)
+
+
+__all__ = ["MonitorResult", "Series", "SeriesView", "Trend", "add_batch", "add_findings", "judge_batch",
+           "latest_result", "monitor", "record",
            "trend"]

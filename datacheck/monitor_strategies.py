@@ -180,4 +180,5 @@ def _relative_change(x: np.ndarray) -> np.ndarray:
     return np.where(np.isinf(change), np.sign(change) * np.maximum(np.abs(x), 1.0), change)
 
 
-__all__ = ["JUDGED_BY_DEFAULT", "Judged", "MAD_TO_SD", "MEAN_AD_TO_SD", "SEASONALITIES", "Settings", "groups", "judge_series"]
+__all__ = ["JUDGED_BY_DEFAULT", "Judged", "MAD_TO_SD", "MEAN_AD_TO_SD", "SEASONALITIES", "Settings", "groups",
+           "judge_series"]

@@ -57,7 +57,7 @@ def _finite(value: float) -> float | None:
 
 def history_table(batches: Sequence[Batch], width: int) -> RenderableType:
     """One row per batch: id, time, rows, columns, verdict, validation, largest drift, sources."""
-    table = Table(title=f"{len(batches)} batches", title_justify="left", width=min(width, 160))
+    table = Table(title=f"{len(batches)} batches", title_justify="left")
     for name, justify in (("id", "right"), ("at", "left"), ("rows", "right"), ("columns", "right"),
                           ("verdict", "left"), ("validation", "left"), ("largest drift (prev)", "left"),
                           ("sources", "left")):
@@ -68,7 +68,8 @@ def history_table(batches: Sequence[Batch], width: int) -> RenderableType:
                    f"{'passed' if validation.get('passed') else 'failed'} ({validation.get('errors', 0)} errors)")
         drift = (batch.drift or {}).get("drift_prev")
         moved = f"{drift['column']} {number(drift['value'])}" if drift else "–"
-        verdict = Text(batch.verdict or "added", style={"passed": "green", "failed": "red"}.get(batch.verdict or "", ""))
+        style = {"passed": "green", "failed": "red"}.get(batch.verdict or "", "")
+        verdict = Text(batch.verdict or "added", style=style)
         sources = ", ".join(batch.sources[:2]) + (" …" if len(batch.sources) > 2 else "")
         table.add_row(str(batch.id), batch.at, f"{batch.rows:,}", str(batch.columns), verdict, checked, moved,
                       Text(sources))
@@ -96,7 +97,7 @@ def series_table(view: SeriesView, width: int) -> RenderableType:
         parts.append(Text(value_sparkline(list(series.values[start:]))))
         if flagged:
             parts.append(Text(marks(series)[start:], style="red"))
-    table = Table(title=f"{label}: the newest batches", title_justify="left", width=min(width, 160))
+    table = Table(title=f"{label}: the newest batches", title_justify="left")
     table.add_column("at")
     for series in view.series():
         table.add_column(series.metric, justify="right")

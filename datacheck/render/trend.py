@@ -21,6 +21,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from datacheck.render.common import number
 
 if TYPE_CHECKING:
@@ -81,7 +83,7 @@ def trend_data(trend: Trend, report: Report | None = None, stats: Statistics | N
     """The view model of the page: JSON-ready, every number from the trend, report and statistics."""
     start = max(0, len(trend.batches) - MAX_POINTS)
     newest = trend.batches[-1] if trend.batches else None
-    columns = []
+    columns: list[dict[str, Any]] = []
     for order, column in enumerate([""] + list(trend.columns)):
         charts = [_chart(s, trend, start) for (c, _), s in trend.series.items() if c == column]
         if not charts:
@@ -112,32 +114,24 @@ def trend_html(trend: Trend, report: Report | None = None, stats: Statistics | N
     css = _css()
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     csp = f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; base-uri 'none'; form-action 'none'"
-    return _template().render(d=trend_data(trend, report, stats), css=css, csp=csp)
+    # The stylesheet is our own file, inserted as it is (its hash is in the CSP); everything else is escaped.
+    return _template().render(d=trend_data(trend, report, stats), css=Markup(css), csp=csp)
 
 
 @lru_cache(maxsize=1)
 def _css() -> str:
-    return resources.files("datacheck.render").joinpath("assets", "trend.css").read_text(encoding="utf-8")
+    return resources.files("datacheck.render").joinpath("assets").joinpath("trend.css").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
 def _template() -> Any:
     import jinja2
-    from markupsafe import Markup
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("datacheck.render", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["num"] = number
-    template = env.get_template("trend.html.j2")
-    # The stylesheet is our own file, inserted as it is (its hash is in the CSP).
-    original = template.render
-
-    def render(**values: Any) -> str:
-        return original(**{**values, "css": Markup(values["css"])})
-
-    template.render = render
-    return template
+    return env.get_template("trend.html.j2")
 
 
 __all__ = ["trend_data", "trend_html"]
