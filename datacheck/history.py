@@ -29,7 +29,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from datacheck.errors import DatacheckError, UsageError
+from datacheck.monitor_metrics import METRICS, Metrics, pack, unpack
 from datacheck.statistics import Statistics
 
 HISTORY_FORMAT = "datacheck.history"
@@ -50,7 +53,8 @@ CREATE TABLE IF NOT EXISTS batches (
     columns INTEGER NOT NULL,
     added TEXT NOT NULL,
     statistics BLOB NOT NULL,
-    metrics TEXT NOT NULL,
+    metric_columns TEXT NOT NULL,
+    metrics BLOB NOT NULL,
     validation TEXT,
     drift TEXT,
     verdict TEXT
@@ -148,7 +152,7 @@ def batch_time(at: str | None, paths: Sequence[str]) -> _dt.datetime:
 # ------------------------------------------------------------------------------------------------ batches
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # eq=False: it holds an array
 class Batch:
     """One batch of the history, without its statistics (load them with `History.statistics(id)`).
 
@@ -158,7 +162,8 @@ class Batch:
         sources: the paths it was read from (sorted), or ("<memory>",).
         rows, columns: its size.
         added: when it was written to the store (UTC).
-        metrics: {column: {metric: [value, noise]}} (see monitor_metrics); the dataset's own (row_count) under "".
+        metric_columns, metric_values: the metrics (see monitor_metrics.pack): the columns ("" for the dataset's
+            own, the row count), and an array of columns x METRICS x [value, noise], NaN where missing.
         validation: the summary of a validation that ran with it, or None.
         drift: the summary of the drift against the previous and reference batches, or None.
         verdict: "passed" or "failed" when it was judged (monitor), None when it was only added (backfill).
@@ -170,10 +175,16 @@ class Batch:
     rows: int
     columns: int
     added: str
-    metrics: Mapping[str, Mapping[str, Sequence[float | None]]]
+    metric_columns: tuple[str, ...]
+    metric_values: np.ndarray
     validation: Mapping[str, Any] | None = None
     drift: Mapping[str, Any] | None = None
     verdict: str | None = None
+
+    @property
+    def metrics(self) -> Metrics:
+        """The metrics as {column: {metric: [value, noise]}}."""
+        return unpack(self.metric_columns, self.metric_values)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "at": self.at, "sources": list(self.sources), "rows": self.rows,
@@ -182,8 +193,10 @@ class Batch:
 
 
 def _row_batch(row: sqlite3.Row) -> Batch:
+    columns = tuple(json.loads(row["metric_columns"]))
+    values = np.frombuffer(row["metrics"], dtype="<f8").reshape(len(columns), len(METRICS), 2)
     return Batch(row["id"], row["at"], tuple(json.loads(row["sources"])), row["rows"], row["columns"], row["added"],
-                 json.loads(row["metrics"]), json.loads(row["validation"]) if row["validation"] else None,
+                 columns, values, json.loads(row["validation"]) if row["validation"] else None,
                  json.loads(row["drift"]) if row["drift"] else None, row["verdict"])
 
 
@@ -295,7 +308,7 @@ class History:
 
     # -- writing ---------------------------------------------------------------------------------------------
 
-    def add(self, stats: Statistics, *, at: str | _dt.datetime, metrics: Mapping[str, Mapping[str, Any]],
+    def add(self, stats: Statistics, *, at: str | _dt.datetime, metrics: Metrics,
             sources: Sequence[str] | None = None, validation: Mapping[str, Any] | None = None,
             drift: Mapping[str, Any] | None = None, verdict: str | None = None, replace: bool = True) -> Batch:
         """Add a batch; with `replace` (the default) a batch with the same time and sources is replaced.
@@ -307,14 +320,15 @@ class History:
             at if isinstance(at, _dt.datetime) else parse_time(at))
         names = sorted(sources if sources is not None else (s.path for s in stats.sources)) or ["<memory>"]
         added = utc_text(_dt.datetime.now(_dt.timezone.utc))
+        columns, array = pack(metrics)
         values = (when, json.dumps(names), stats.num_rows, len(stats.columns), added, _pack(stats),
-                  _dumps(metrics) or "{}", _dumps(validation), _dumps(drift), verdict)
+                  json.dumps(columns), array.astype("<f8").tobytes(), _dumps(validation), _dumps(drift), verdict)
         with self._write():
             if replace:
                 self._db.execute("DELETE FROM batches WHERE at = ? AND sources = ?", (when, json.dumps(names)))
             cursor = self._db.execute(
-                "INSERT INTO batches (at, sources, rows, columns, added, statistics, metrics, validation, drift, "
-                "verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+                "INSERT INTO batches (at, sources, rows, columns, added, statistics, metric_columns, metrics, "
+                "validation, drift, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
             new_id = cursor.lastrowid
         assert new_id is not None
         return self.batch(new_id)
@@ -323,13 +337,6 @@ class History:
         """Record the verdict of a judged batch ("passed" or "failed")."""
         with self._write():
             self._db.execute("UPDATE batches SET verdict = ? WHERE id = ?", (verdict, batch_id))
-
-    def update_metrics(self, batch_id: int, metrics: Mapping[str, Mapping[str, Any]],
-                       drift: Mapping[str, Any] | None) -> None:
-        """Replace a batch's metrics (when a batch added before it changed what it is compared with)."""
-        with self._write():
-            self._db.execute("UPDATE batches SET metrics = ?, drift = ? WHERE id = ?",
-                             (_dumps(metrics) or "{}", _dumps(drift), batch_id))
 
     def remove(self, ids: Sequence[int]) -> int:
         """Remove the batches with these ids; returns how many were removed."""
@@ -360,7 +367,7 @@ class History:
 
     # -- reading ---------------------------------------------------------------------------------------------
 
-    _COLUMNS = "id, at, sources, rows, columns, added, metrics, validation, drift, verdict"
+    _COLUMNS = "id, at, sources, rows, columns, added, metric_columns, metrics, validation, drift, verdict"
 
     def batches(self, *, since: str | None = None, until: str | None = None) -> list[Batch]:
         """Every batch in time order (ties: the order they were added), optionally within [since, until]."""
@@ -375,6 +382,19 @@ class History:
         if clauses:
             query += " WHERE " + " AND ".join(clauses)
         return [_row_batch(r) for r in self._db.execute(query + " ORDER BY at, id", args)]
+
+    def newest(self, limit: int, *, until: str | None = None) -> list[Batch]:
+        """The newest `limit` batches (at or before `until`), in time order: what judging a new batch reads."""
+        query, args = f"SELECT {self._COLUMNS} FROM batches", []
+        if until is not None:
+            query, args = query + " WHERE at <= ?", [until]
+        rows = self._db.execute(query + " ORDER BY at DESC, id DESC LIMIT ?", [*args, limit]).fetchall()
+        return [_row_batch(r) for r in reversed(rows)]
+
+    def first(self) -> Batch | None:
+        """The oldest batch (the reference batch of drift_ref), or None for an empty history."""
+        row = self._db.execute(f"SELECT {self._COLUMNS} FROM batches ORDER BY at, id LIMIT 1").fetchone()
+        return _row_batch(row) if row is not None else None
 
     def batch(self, batch_id: int) -> Batch:
         """The batch with this id.

@@ -25,8 +25,8 @@ from datacheck.checks.model import Report
 from datacheck.checks.validation import report as build_report
 from datacheck.checks.wording import pct
 from datacheck.history import Batch, History, batch_time, utc_text
-from datacheck.monitor_metrics import DATASET, METRICS, Metrics, drift_summary, measure
-from datacheck.monitor_strategies import Judged, Settings, groups, judge_series
+from datacheck.monitor_metrics import DATASET, METRICS, Metrics, drift_summary, measure, pack
+from datacheck.monitor_strategies import Judged, Settings, groups, judge_matrix
 from datacheck.schema import Schema
 from datacheck.statistics import Statistics
 
@@ -124,26 +124,24 @@ def trend(batches: Sequence[Batch], settings: Settings | None = None) -> Trend:
     ordered = tuple(sorted(batches, key=lambda b: (b.at, b.id)))
     columns: list[str] = []
     for batch in reversed(ordered):
-        columns.extend(c for c in batch.metrics if c not in columns)
-    size = len(ordered)
-    positions = groups([b.at for b in ordered], settings.seasonality)
-    raw: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        columns.extend(c for c in batch.metric_columns if c not in columns and c != DATASET)
+    every = [DATASET, *columns]
+    slot = {name: index for index, name in enumerate(every)}
+    cube = np.full((len(ordered), len(every), len(METRICS), 2), np.nan)
     for index, batch in enumerate(ordered):
-        for column, metrics in batch.metrics.items():
-            for metric, pair in metrics.items():
-                key = (column, metric)
-                if key not in raw:
-                    raw[key] = (np.full(size, np.nan), np.full(size, np.nan))
-                raw[key][0][index] = math.nan if pair[0] is None else pair[0]
-                raw[key][1][index] = math.nan if pair[1] is None else pair[1]
-    series: dict[tuple[str, str], Series] = {}
-    for column in [DATASET] + [c for c in columns if c != DATASET]:
-        for metric in METRICS:
-            if (column, metric) in raw:
-                values, noise = raw[(column, metric)]
-                series[(column, metric)] = Series(column, metric, values, noise,
-                                                  judge_series(values, noise, positions, settings, metric))
-    return Trend(ordered, tuple(c for c in columns if c != DATASET), series, settings)
+        cube[index, [slot[c] for c in batch.metric_columns]] = batch.metric_values
+    # One row per (column, metric), columns in order and metrics in METRICS order within each.
+    values = cube[..., 0].transpose(1, 2, 0).reshape(len(every) * len(METRICS), len(ordered))
+    noise = cube[..., 1].transpose(1, 2, 0).reshape(len(every) * len(METRICS), len(ordered))
+    present = np.flatnonzero(~np.all(np.isnan(values), axis=1)) if len(ordered) else np.arange(0)
+    keys = [(every[row // len(METRICS)], METRICS[row % len(METRICS)]) for row in present]
+    judged = judge_matrix(values[present], noise[present], groups([b.at for b in ordered], settings.seasonality),
+                          settings, [metric for _, metric in keys])
+    series = {key: Series(key[0], key[1], values[row], noise[row],
+                          Judged(judged.center[i], judged.scale[i], judged.score[i], judged.change[i],
+                                 judged.history[i], judged.flagged[i]))
+              for i, (key, row) in enumerate(zip(keys, present))}
+    return Trend(ordered, tuple(columns), series, settings)
 
 
 # --------------------------------------------------------------------------------------------- findings
@@ -219,11 +217,15 @@ def judge_batch(stats: Statistics, trend: Trend, position: int, *, schema: Schem
 
 
 def _neighbours(store: History, at: str, sources: Sequence[str], window: int) -> tuple[list[Batch], Batch | None]:
-    """The batches before `at` (the newest `window`, not one with the same time and sources: it is replaced),
-    and the reference batch (the first of the history)."""
-    everything = [b for b in store.batches() if not (b.at == at and list(b.sources) == sorted(sources))]
-    before = [b for b in everything if b.at <= at]
-    return before[-window:], (everything[0] if everything else None)
+    """The newest `window` batches at or before `at` (not one with the same time and sources: it is replaced),
+    and the reference batch (the first of the history). Only these are read: judging a new batch against a
+    history of 1,000 batches reads 29 of them."""
+    same = tuple(sorted(sources))
+    before = [b for b in store.newest(window + 1, until=at) if not (b.at == at and b.sources == same)][-window:]
+    first = store.first()
+    if first is not None and first.at == at and first.sources == same:
+        first = before[0] if before else None
+    return before, first
 
 
 def _context_window(settings: Settings) -> int:
@@ -248,7 +250,7 @@ def record(store: History, stats: Statistics, *, at: str, sources: Sequence[str]
                        else store.statistics(reference.id) if reference is not None else None)
     metrics: Metrics = measure(stats, previous, reference_stats)
     # Not stored yet: an id above any the store gives, so that it sorts after batches of the same time.
-    pending = Batch(_PENDING, at, tuple(names_sorted), stats.num_rows, len(stats.columns), "", metrics)
+    pending = Batch(_PENDING, at, tuple(names_sorted), stats.num_rows, len(stats.columns), "", *pack(metrics))
     judged = trend(list(before) + [pending], settings)
     position = next(i for i, b in enumerate(judged.batches) if b.id == _PENDING)
     result = judge_batch(stats, judged, position, schema=schema, validation=validation, names=names) if judge else None

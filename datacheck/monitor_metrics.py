@@ -18,6 +18,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from datacheck.errors import UsageError
 from datacheck.statistics import ColumnStats, Statistics
 
@@ -28,6 +30,7 @@ COLUMN_METRICS = ("null_share", "mean", "std", "q05", "q50", "q95", "distinct", 
                   "drift_prev", "drift_ref")
 DATASET_METRICS = ("row_count",)
 METRICS = DATASET_METRICS + COLUMN_METRICS
+METRIC_INDEX = {name: slot for slot, name in enumerate(METRICS)}
 #: Drift distances that keep their meaning whatever the batch size (a test statistic such as chi-squared
 #: grows with the rows, so a day with more rows would look like drift).
 DRIFT_METHODS = {"numeric": "wasserstein", "categorical": "jsd"}
@@ -154,6 +157,28 @@ def measure(stats: Statistics, previous: Statistics | None, reference: Statistic
     return out
 
 
+def pack(metrics: Metrics) -> tuple[tuple[str, ...], np.ndarray]:
+    """Metrics as (columns, array of columns x METRICS x [value, noise]), NaN for what is missing: the form the
+    history stores and the judge reads. Parsing 1,000 batches of 100 columns from JSON took 3 s (its floats are
+    slow to read); from these arrays it takes milliseconds."""
+    columns = tuple(metrics)
+    array = np.full((len(columns), len(METRICS), 2), np.nan)
+    for row, column in enumerate(columns):
+        for metric, pair in metrics[column].items():
+            slot = METRIC_INDEX[metric]
+            array[row, slot] = [np.nan if v is None else v for v in pair]
+    return columns, array
+
+
+def unpack(columns: tuple[str, ...], array: np.ndarray) -> Metrics:
+    """The {column: {metric: [value, noise]}} form of packed metrics (metrics a batch lacks are left out)."""
+    out: Metrics = {}
+    for row, column in enumerate(columns):
+        out[column] = {metric: [None if math.isnan(v) else float(v) for v in array[row, slot]]
+                       for slot, metric in enumerate(METRICS) if not math.isnan(array[row, slot, 0])}
+    return out
+
+
 def drift_summary(metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The largest drift of a batch against the previous and the reference batch, for `history list`."""
     summary: dict[str, Any] = {}
@@ -165,5 +190,5 @@ def drift_summary(metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return summary
 
 
-__all__ = ["COLUMN_METRICS", "DATASET", "DATASET_METRICS", "DRIFT_METHODS", "METRICS", "Metrics", "drift_summary",
-           "drift_values", "measure"]
+__all__ = ["COLUMN_METRICS", "DATASET", "DATASET_METRICS", "DRIFT_METHODS", "METRICS", "METRIC_INDEX", "Metrics",
+           "drift_summary", "drift_values", "measure", "pack", "unpack"]

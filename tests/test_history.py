@@ -176,8 +176,8 @@ HOLDER = textwrap.dedent("""
         print("committed", flush=True)
         store._db.execute("BEGIN IMMEDIATE")
         store._db.execute("DELETE FROM batches")
-        store._db.execute("INSERT INTO batches (at, sources, rows, columns, added, statistics, metrics) "
-                          "VALUES ('x', '[]', 0, 0, 'x', zeroblob(5000000), '{}')")
+        store._db.execute("INSERT INTO batches (at, sources, rows, columns, added, statistics, metric_columns, "
+                          "metrics) VALUES ('x', '[]', 0, 0, 'x', zeroblob(5000000), '[]', x'')")
         print("mid-write", flush=True)
         import time; time.sleep(60)
 """)
