@@ -78,13 +78,14 @@ def bench_judging(batches: int, columns: int) -> dict:
                 store.add(tiny, at=at, metrics=metrics, sources=["bench"])
         write_s = time.perf_counter() - began
         size = os.path.getsize(path)
+        # Wall time and this process's CPU time: on a shared machine the CPU time is the steadier figure.
         with History.open(path) as store:
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             loaded = store.batches()
-            load_s = time.perf_counter() - began
-        began = time.perf_counter()
+            load_s, load_cpu = time.perf_counter() - began, time.process_time() - cpu
+        began, cpu = time.perf_counter(), time.process_time()
         judged = trend(loaded)
-        judge_all_s = time.perf_counter() - began
+        judge_all_s, judge_cpu = time.perf_counter() - began, time.process_time() - cpu
         with History.open(path) as store:
             began = time.perf_counter()
             # What `monitor` does after the scan: read the history, measure, judge the new batch, write it.
@@ -93,7 +94,8 @@ def bench_judging(batches: int, columns: int) -> dict:
     finally:
         shutil.rmtree(folder)
     return {"batches": batches, "columns": columns, "series": len(judged.series), "file_mb": size / 1e6,
-            "write_s": write_s, "load_s": load_s, "judge_all_s": judge_all_s, "monitor_judge_newest_s": newest_s}
+            "write_s": write_s, "load_s": load_s, "judge_all_s": judge_all_s, "monitor_judge_newest_s": newest_s,
+            "load_cpu_s": load_cpu, "judge_all_cpu_s": judge_cpu}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,10 +115,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{'PASS' if batch['ratio'] <= 1.10 else 'FAIL'} monitor <= 1.10x stats")
     judging = bench_judging(args.batches, args.columns)
     print(f"history of {judging['batches']:,} batches x {judging['columns']} columns ({judging['series']:,} series, "
-          f"{judging['file_mb']:.1f} MB): write {judging['write_s']:.2f} s, load {judging['load_s']:.3f} s, "
-          f"judge every point {judging['judge_all_s']:.3f} s, monitor's judging of a new batch "
+          f"{judging['file_mb']:.1f} MB): write {judging['write_s']:.2f} s, load {judging['load_s']:.3f} s "
+          f"(cpu {judging['load_cpu_s']:.3f} s), judge every point {judging['judge_all_s']:.3f} s "
+          f"(cpu {judging['judge_all_cpu_s']:.3f} s), monitor's judging of a new batch "
           f"{judging['monitor_judge_newest_s']:.3f} s  "
-          f"{'PASS' if judging['load_s'] + judging['judge_all_s'] < 1.0 else 'FAIL'} load + judge < 1 s")
+          f"{'PASS' if judging['load_s'] + judging['judge_all_s'] < 1.0 else 'FAIL'} load + judge < 1 s (wall)")
     return 0
 
 

