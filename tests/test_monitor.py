@@ -227,6 +227,8 @@ def test_history_show_and_list(tmp_path: Path) -> None:
     path = hostile_history(tmp_path)
     shown = runner.invoke(app, ["history", "show", str(path), HOSTILE, "--metric", "mean", "--format", "json"])
     assert shown.exit_code == 0, shown.output
+    history_schema = json.loads((ROOT / "schemas" / "history.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(shown.stdout), history_schema)
     points = json.loads(shown.stdout)["metrics"][0]["points"]
     expected = [float(steady(d, shift=40 if d == 8 else 0)["amount"].mean()) for d in range(9)]
     assert [p["value"] for p in points] == pytest.approx(expected)
@@ -234,6 +236,7 @@ def test_history_show_and_list(tmp_path: Path) -> None:
     table = runner.invoke(app, ["history", "show", str(path), HOSTILE, "--metric", "mean"])
     assert "▲" in table.stdout
     listed = json.loads(runner.invoke(app, ["history", "list", str(path), "--format", "json"]).stdout)
+    jsonschema.validate(listed, history_schema)
     assert [b["verdict"] for b in listed["batches"]] == ["passed"] * 8 + ["failed"]
     unknown = runner.invoke(app, ["history", "show", str(path), "nope"])
     assert unknown.exit_code == 2
