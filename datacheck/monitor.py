@@ -24,8 +24,10 @@ from datacheck.checks.family import Context, FixNames
 from datacheck.checks.model import Report
 from datacheck.checks.validation import report as build_report
 from datacheck.checks.wording import pct
+from datacheck.drift import compare
+from datacheck.errors import UsageError
 from datacheck.history import Batch, History, batch_time, utc_text
-from datacheck.monitor_metrics import DATASET, METRICS, Metrics, drift_summary, measure, pack
+from datacheck.monitor_metrics import DATASET, DRIFT_METHODS, METRICS, Metrics, drift_summary, measure, pack
 from datacheck.monitor_strategies import Judged, Settings, groups, judge_matrix
 from datacheck.schema import Schema
 from datacheck.statistics import Statistics
@@ -223,6 +225,21 @@ def judge_batch(stats: Statistics, trend: Trend, position: int, *, schema: Schem
 # --------------------------------------------------------------------------------------------- the loop
 
 
+def drift_values(base: Statistics | None, cur: Statistics) -> dict[str, float | None]:
+    """The drift distance of every column of `cur` against `base` (None where it cannot be measured)."""
+    if base is None:
+        return {}
+    try:
+        report = compare(base, cur, method=DRIFT_METHODS)
+    except UsageError:  # a column neither method fits: let each column take its default
+        report = compare(base, cur)
+    out: dict[str, float | None] = {}
+    for entry in report.columns:
+        if entry.status == "compared" and entry.method in DRIFT_METHODS.values():
+            out[entry.column] = entry.value
+    return out
+
+
 def _neighbours(store: History, at: str, sources: Sequence[str], window: int) -> tuple[list[Batch], Batch | None]:
     """The newest `window` batches at or before `at` (not one with the same time and sources: it is replaced),
     and the reference batch (the first of the history). Only these are read: judging a new batch against a
@@ -255,7 +272,9 @@ def record(store: History, stats: Statistics, *, at: str, sources: Sequence[str]
     previous = store.statistics(before[-1].id) if before else None
     reference_stats = (previous if reference is not None and before and reference.id == before[-1].id
                        else store.statistics(reference.id) if reference is not None else None)
-    metrics: Metrics = measure(stats, previous, reference_stats)
+    to_previous = drift_values(previous, stats)
+    to_reference = to_previous if reference_stats is previous else drift_values(reference_stats, stats)
+    metrics: Metrics = measure(stats, previous, to_previous, to_reference)
     # Not stored yet: an id above any the store gives, so that it sorts after batches of the same time.
     pending = Batch(_PENDING, at, tuple(names_sorted), stats.num_rows, len(stats.columns), "", *pack(metrics))
     judged = trend(list(before) + [pending], settings)
@@ -354,6 +373,6 @@ def latest_result(store: History, settings: Settings | None = None) -> MonitorRe
     return MonitorResult(report, judged.batches[-1], stats, judged)
 
 
-__all__ = ["MonitorResult", "Series", "SeriesView", "Trend", "add_batch", "add_findings", "judge_batch",
+__all__ = ["MonitorResult", "Series", "SeriesView", "Trend", "add_batch", "add_findings", "drift_values", "judge_batch",
            "latest_result", "monitor", "record",
            "trend"]

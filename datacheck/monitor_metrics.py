@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from datacheck.errors import UsageError
 from datacheck.statistics import ColumnStats, Statistics
 
 #: The dataset's own metrics live under this column key.
@@ -111,39 +110,22 @@ def _categories(col: ColumnStats, previous: ColumnStats | None) -> dict[str, lis
     return out
 
 
-def drift_values(base: Statistics | None, cur: Statistics) -> dict[str, float | None]:
-    """The drift distance of every column of `cur` against `base` (None where it cannot be measured)."""
-    if base is None:
-        return {}
-    from datacheck.drift import compare
-
-    try:
-        report = compare(base, cur, method=DRIFT_METHODS)
-    except UsageError:  # a column neither method fits: let each column take its default
-        report = compare(base, cur)
-    out: dict[str, float | None] = {}
-    for entry in report.columns:
-        if entry.status == "compared" and entry.method in DRIFT_METHODS.values():
-            out[entry.column] = entry.value
-    return out
-
-
-def measure(stats: Statistics, previous: Statistics | None, reference: Statistics | None) -> Metrics:
+def measure(stats: Statistics, previous: Statistics | None, to_previous: Mapping[str, float | None] | None = None,
+            to_reference: Mapping[str, float | None] | None = None) -> Metrics:
     """The metrics of a batch: {column: {metric: [value, noise]}}, with the dataset's under "".
 
-    `previous` is the batch before it (for `new_share` and `drift_prev`), `reference` the batch it is compared
-    with for `drift_ref`; either may be None (the first batch).
+    `previous` is the batch before it (for `new_share`), or None; `to_previous` and `to_reference` are the drift
+    distances of each column to the previous and the reference batch (`datacheck.monitor.drift_values`).
 
     Example:
         >>> import polars as pl
         >>> from datacheck.profile import profile
-        >>> m = measure(profile(pl.DataFrame({"x": [1.0, None, 3.0, 4.0]})), None, None)
+        >>> m = measure(profile(pl.DataFrame({"x": [1.0, None, 3.0, 4.0]})), None)
         >>> m[""]["row_count"][0], m["x"]["null_share"][0], m["x"]["mean"][0]
         (4.0, 0.25, 2.6666666666666665)
     """
     out: Metrics = {DATASET: {"row_count": _pair(stats.num_rows)}}
-    to_previous = drift_values(previous, stats)
-    to_reference = drift_values(reference, stats) if reference is not previous else to_previous
+    to_previous, to_reference = to_previous or {}, to_reference or {}
     for col in stats.columns:
         before = previous.column(col.name) if previous is not None else None
         metrics: dict[str, list[float | None]] = {"null_share": _share(col.null_count, col.num_rows)}
@@ -191,4 +173,4 @@ def drift_summary(metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
 
 
 __all__ = ["COLUMN_METRICS", "DATASET", "DATASET_METRICS", "DRIFT_METHODS", "METRICS", "METRIC_INDEX", "Metrics",
-           "drift_summary", "drift_values", "measure", "pack", "unpack"]
+           "drift_summary", "measure", "pack", "unpack"]

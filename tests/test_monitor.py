@@ -100,7 +100,7 @@ def test_metrics_against_plain_counts_over_the_rows() -> None:
     before = pl.DataFrame({"x": [1.0, 2.0, None, 4.0, 5.0, 6.0], "c": ["a", "a", "b", "b", None, "a"]})
     now = pl.DataFrame({"x": [2.0, None, None, 8.0, 5.0, 1.0, 3.0, 2.0],
                         "c": ["a", "z", "z", "b", "a", "y", None, "a"]})
-    metrics = measure(profile(now), profile(before), profile(before))
+    metrics = measure(profile(now), profile(before))
     x = [v for v in now["x"].to_list() if v is not None]
     c = [v for v in now["c"].to_list() if v is not None]
     assert metrics[""]["row_count"][0] == 8
