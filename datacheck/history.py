@@ -63,6 +63,11 @@ CREATE INDEX IF NOT EXISTS batches_at ON batches (at, sources);
 """
 
 
+#: The columns every version-1 file has (a file without them was not written by this layout).
+_BATCH_COLUMNS = ("id", "at", "sources", "rows", "columns", "added", "statistics", "metric_columns", "metrics",
+                  "validation", "drift", "verdict")
+
+
 class HistoryError(DatacheckError):
     """The history file cannot be opened or read: not a datacheck history, newer than this version, locked."""
 
@@ -268,8 +273,10 @@ class History:
                                hint="upgrade datacheck: pip install -U datacheck")
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if version == HISTORY_VERSION:
-            if "batches" not in tables:
-                raise HistoryError("not a datacheck history (no batches table)", path=self.path)
+            found = {r[1] for r in self._db.execute("PRAGMA table_info(batches)")}
+            if "batches" not in tables or not set(_BATCH_COLUMNS) <= found:
+                raise HistoryError("not a datacheck history of version 1 (its batches table differs)", path=self.path,
+                                   hint="pass a new path to start a history")
             return
         if tables - {"sqlite_sequence"}:
             raise HistoryError("not a datacheck history: a SQLite file with other tables", path=self.path,
