@@ -75,6 +75,13 @@ def test_the_file_carries_its_version_and_foreign_files_are_refused(tmp_path: Pa
         db.execute("CREATE TABLE t (x)")
     with pytest.raises(HistoryError, match="other tables"):
         History.open(other)
+    stray = tmp_path / "stray.db"  # version 1 on the label, another layout inside
+    with sqlite3.connect(stray) as db:
+        db.execute("CREATE TABLE batches (id INTEGER, at TEXT)")
+        db.execute("PRAGMA user_version = 1")
+    result = CliRunner().invoke(app, ["history", "list", str(stray)])
+    assert result.exit_code == 2
+    assert "its batches table differs" in result.output
 
 
 def test_selections_and_history_baselines(tmp_path: Path) -> None:
