@@ -271,3 +271,18 @@ def test_browser_draws_the_trend_page_without_errors(tmp_path: Path) -> None:
         assert browser.requests() == [page.resolve().as_uri()]
     finally:
         browser.close()
+
+
+def test_a_schema_can_lower_a_metric_anomaly_to_a_warning(tmp_path: Path) -> None:
+    from datacheck.schema import ColumnSchema, Schema
+
+    schema = Schema((ColumnSchema("amount", "float", severity={"metric_anomaly": "warning"}),
+                     ColumnSchema("kind", "string")))
+    path = tmp_path / "h.db"
+    for day in range(10):
+        monitor(steady(day), path, at=f"2024-06-{day + 1:02d}", schema=schema)
+    result = monitor(steady(10, shift=8), path, at="2024-06-11", schema=schema)
+    assert {(f.column, f.severity) for f in result.report.findings if f.code == "metric_anomaly"} == {
+        ("amount", "warning")}
+    assert result.report.passed
+    assert result.report.exit_code("warning") == 1
