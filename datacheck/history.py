@@ -317,8 +317,12 @@ class History:
 
     def add(self, stats: Statistics, *, at: str | _dt.datetime, metrics: Metrics,
             sources: Sequence[str] | None = None, validation: Mapping[str, Any] | None = None,
-            drift: Mapping[str, Any] | None = None, verdict: str | None = None, replace: bool = True) -> Batch:
+            drift: Mapping[str, Any] | None = None, verdict: str | None = None, replace: bool = True,
+            remeasured: tuple[int, Metrics, Mapping[str, Any]] | None = None) -> Batch:
         """Add a batch; with `replace` (the default) a batch with the same time and sources is replaced.
+
+        `remeasured` = (id, metrics, drift summary) of the batch after it, measured again against it (a batch added
+        before the newest changes what the next one is compared with): written in the same transaction.
 
         Returns:
             The batch as stored.
@@ -337,6 +341,12 @@ class History:
                 "INSERT INTO batches (at, sources, rows, columns, added, statistics, metric_columns, metrics, "
                 "validation, drift, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
             new_id = cursor.lastrowid
+            if remeasured is not None:
+                batch_id, later, later_drift = remeasured
+                later_columns, later_array = pack(later)
+                self._db.execute("UPDATE batches SET metric_columns = ?, metrics = ?, drift = ? WHERE id = ?",
+                                 (json.dumps(later_columns), later_array.astype("<f8").tobytes(),
+                                  _dumps(later_drift), batch_id))
         assert new_id is not None
         return self.batch(new_id)
 
@@ -397,6 +407,12 @@ class History:
             query, args = query + " WHERE at <= ?", [until]
         rows = self._db.execute(query + " ORDER BY at DESC, id DESC LIMIT ?", [*args, limit]).fetchall()
         return [_row_batch(r) for r in reversed(rows)]
+
+    def following(self, at: str) -> Batch | None:
+        """The first batch after `at`, or None."""
+        row = self._db.execute(f"SELECT {self._COLUMNS} FROM batches WHERE at > ? ORDER BY at, id LIMIT 1",
+                               (at,)).fetchone()
+        return _row_batch(row) if row is not None else None
 
     def first(self) -> Batch | None:
         """The oldest batch (the reference batch of drift_ref), or None for an empty history."""

@@ -285,10 +285,25 @@ def record(store: History, stats: Statistics, *, at: str, sources: Sequence[str]
         summary = {"passed": validation.passed, **validation.summary.to_dict()}
     verdict = None if result is None else ("passed" if result.passed else "failed")
     batch = store.add(stats, at=at, metrics=metrics, sources=names_sorted, validation=summary,
-                      drift=drift_summary(metrics), verdict=verdict, replace=replace_same)
+                      drift=drift_summary(metrics), verdict=verdict, replace=replace_same,
+                      remeasured=_remeasure_next(store, stats, at))
     batches = list(judged.batches)
     batches[position] = batch
     return batch, result, replace(judged, batches=tuple(batches))
+
+
+def _remeasure_next(store: History, stats: Statistics, at: str) -> tuple[int, Metrics, dict[str, Any]] | None:
+    """The batch after a backfilled one, measured again against it: its new_share and drift_prev compare with
+    the batch before it, which is now the backfilled one. Its drift_ref stays (the reference did not change
+    unless the backfilled batch is older than all, and then only the batches measured from now on use it)."""
+    later = store.following(at)
+    if later is None:
+        return None
+    later_stats = store.statistics(later.id)
+    kept = {column: pair[0] for column, metrics in later.metrics.items()
+            for metric, pair in metrics.items() if metric == "drift_ref"}
+    metrics = measure(later_stats, stats, drift_values(stats, later_stats), kept)
+    return later.id, metrics, drift_summary(metrics)
 
 
 def monitor(data: Any, history: str | os.PathLike[str], *, schema: Schema | str | None = None, at: str | None = None,

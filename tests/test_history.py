@@ -224,3 +224,18 @@ def test_writers_killed_at_random_moments_never_lose_a_committed_batch(tmp_path:
         assert committed <= present
         assert len(present - committed) <= run + 1
     assert len(committed) >= 3
+
+
+def test_a_backfilled_batch_becomes_the_previous_batch_of_the_one_after_it(tmp_path: Path) -> None:
+    days = {1: ["a", "b"] * 10, 2: ["a", "b", "c", "d"] * 5, 3: ["a", "c", "e", "e"] * 5}
+    stats = {day: profile(pl.DataFrame({"c": values})) for day, values in days.items()}
+    with History.open(tmp_path / "h.db") as store:
+        add_batch(store, stats[1], at="2024-06-01")
+        add_batch(store, stats[3], at="2024-06-03")
+        before = store.batches()[-1].metrics["c"]["new_share"][0]
+        add_batch(store, stats[2], at="2024-06-02")  # backfilled between the two
+        after = store.batches()[-1].metrics["c"]["new_share"][0]
+    # Plain counts: the share of day 3's values absent from the day before it.
+    assert before == pytest.approx(sum(1 for v in days[3] if v not in days[1]) / len(days[3]))
+    assert after == pytest.approx(sum(1 for v in days[3] if v not in days[2]) / len(days[3]))
+    assert after != before
