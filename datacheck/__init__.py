@@ -37,6 +37,11 @@ _EXPORTS = {
     "InputError": "datacheck.errors",
     "SchemaFileError": "datacheck.errors",
     "UsageError": "datacheck.errors",
+    "Rule": "datacheck.schema_rules",
+    "Freshness": "datacheck.schema_rules",
+    "Reference": "datacheck.schema_rules",
+    "Plugin": "datacheck.schema_rules",
+    "propose_rules": "datacheck.infer_rules",
 }
 
 __all__ = sorted(_EXPORTS)

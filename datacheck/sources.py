@@ -157,6 +157,10 @@ def resolve(paths: Iterable[str | os.PathLike[str]], options: ReadOptions | None
         raise InputError("no DATA given", hint="pass a file, a directory or a glob, e.g. data/*.parquet")
     if len(names) == 1 and is_statistics_file(names[0]):
         return load_statistics(names[0])
+    if len(names) == 1 and _is_tfdv_statistics(names[0]):
+        from datacheck.tfdv_statistics import load_tfdv_statistics
+
+        return load_tfdv_statistics(names[0])
     if len(names) == 1 and names[0].startswith("history:"):
         return history_statistics(names[0])
     files: dict[str, DataFile] = {}  # by path: a file named twice (a glob and its name) is read once
@@ -280,6 +284,13 @@ def load_statistics(path: str | os.PathLike[str]) -> Statistics:
         listing = "; ".join(f"{where}: {message}" for where, message in errors[:10])
         raise SchemaFileError(f"breaks schemas/statistics.schema.json: {listing}", path=path)
     return Statistics.from_dict(document)
+
+
+def _is_tfdv_statistics(path: str) -> bool:
+    """A TFDV statistics file (FeatureStats.pb, .pbtxt, a StatisticsGen TFRecord): see datacheck.tfdv_statistics."""
+    from datacheck.tfdv_statistics import is_tfdv_statistics_file
+
+    return is_tfdv_statistics_file(path)
 
 
 # ----------------------------------------------------------------------------------------------- reading

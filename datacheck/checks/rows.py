@@ -50,6 +50,40 @@ class RowWork:
     keep_values: bool = False
 
 
+@dataclass(frozen=True)
+class FrameTest:
+    """One rule checked on every row, over several columns (a row rule, a reference).
+
+    Fields:
+        key: the tally's name, unique among frame tests ("rule:ships_after_order").
+        violation: a boolean expression, True on the rows that break the rule (or, for a count-only test,
+            on the rows counted).
+        columns: the columns whose values an example shows; empty: count only, no examples.
+    """
+
+    key: str
+    violation: pl.Expr
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FrameWork:
+    """What a dataset-level family adds to the scan for one batch schema.
+
+    Fields:
+        tests: row tests over several columns, tallied like column tests (examples show every named column).
+        keep: (name, expr) pairs whose values are kept across batches, as a key column is for `unique`
+            (compound keys keep a struct of their columns).
+        distinct: (name, expr) pairs whose distinct values are kept (a column's periods).
+        problems: (test key, reason) for tests that cannot run on this batch schema (reported as skipped).
+    """
+
+    tests: tuple[FrameTest, ...] = ()
+    keep: tuple[tuple[str, pl.Expr], ...] = ()
+    distinct: tuple[tuple[str, pl.Expr], ...] = ()
+    problems: tuple[tuple[str, str], ...] = ()
+
+
 class RowEvidence(Protocol):
     """What the scan found, as the families read it when the data was scanned (see RowChecks)."""
 
@@ -63,6 +97,22 @@ class RowEvidence(Protocol):
 
     def duplicates(self, column: str) -> tuple[int, int, list[Example]]:
         """(rows repeating an earlier key, distinct repeated keys, examples) over the kept values."""
+        ...
+
+    def frame_tally(self, key: str) -> Tally:
+        """The tally of frame test `key` (an empty one when no row broke it)."""
+        ...
+
+    def frame_problem(self, key: str) -> str | None:
+        """Why frame test `key` could not run on some batch, or None."""
+        ...
+
+    def kept_values(self, name: str) -> pl.Series | None:
+        """Every batch's values kept under `name` (FrameWork.keep), in row order, or None when none were kept."""
+        ...
+
+    def distinct_values(self, name: str) -> pl.Series | None:
+        """The distinct values kept under `name` over every batch, or None when none were kept."""
         ...
 
 
@@ -112,4 +162,5 @@ def is_text_kind(kind: str) -> bool:
     return kind in ("string", "categorical")
 
 
-__all__ = ["RowEvidence", "RowTest", "RowWork", "Tally", "as_text", "bound_literal", "is_text_kind", "typed_values"]
+__all__ = ["FrameTest", "FrameWork", "RowEvidence", "RowTest", "RowWork", "Tally", "as_text", "bound_literal",
+           "is_text_kind", "typed_values"]

@@ -11,6 +11,7 @@ import typer
 
 from datacheck.cli.common import app, err_console, reporting_errors, write_result
 from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_options
+from datacheck.cli.slice_options import DEFAULT_MAX_SLICES, LabelOpt, MaxSlicesOpt, SliceOpt
 from datacheck.profile import ProgressCallback
 from datacheck.render.registry import STATS
 from datacheck.sources import Dataset, ReadOptions, resolve
@@ -34,8 +35,9 @@ WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", min=1, help="Processes or threads for --engine processes|threads (default: the CPU count), or of "
                              "the local Dask cluster (default 2).")]
 StatsFormatOpt = Annotated[str | None, typer.Option(
-    "--format", "-f", help="table, json, markdown or html. With -o FILE the default follows the extension (.json, "
-                           ".md, .html).")]
+    "--format", "-f", help="table, json, markdown, html or tfdv (TFDV's statistics proto in text format; pip install "
+                           "'datacheck[tfdv]'). With -o FILE the default follows the extension (.json, .md, .html, "
+                           ".pbtxt).")]
 
 
 @contextmanager
@@ -87,6 +89,9 @@ def stats(
     engine: EngineOpt = Engine.local,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
+    slice_by: SliceOpt = None,
+    max_slices: MaxSlicesOpt = DEFAULT_MAX_SLICES,
+    label: LabelOpt = None,
 ) -> None:
     """Compute per-column statistics of DATA: counts, missing values, min/max/mean/std, quantiles,
     histograms, distinct and top values, string lengths.
@@ -102,6 +107,10 @@ def stats(
         datacheck stats data.csv --format markdown >> "$GITHUB_STEP_SUMMARY"
 
         datacheck stats 'lake/2024/*.parquet' --engine processes -o stats.json
+
+        datacheck stats trips.parquet --slice payment_type --slice company,payment_type -o stats.json
+
+        datacheck stats adult.csv --label income
     """
     # Imported here: datacheck.engine brings in multiprocessing, which no other command needs at start-up.
     from datacheck.engine import profile_with_engine
@@ -111,6 +120,17 @@ def stats(
         local = engine == Engine.local and scheduler is None and workers is None
         total_rows = known_rows(data, read) if local and err_console.is_terminal else None
         with progress_bar("Profiling", total_rows) as progress:
-            statistics = profile_with_engine(data, read, engine=engine.value, scheduler=scheduler, workers=workers,
-                                             progress=progress)
+            if slice_by:
+                from datacheck.slices import parse_slices, profile_sliced
+
+                statistics = profile_sliced(data, parse_slices(slice_by), max_slices=max_slices, options=read,
+                                            engine=engine.value, scheduler=scheduler, workers=workers,
+                                            progress=progress)
+            else:
+                statistics = profile_with_engine(data, read, engine=engine.value, scheduler=scheduler,
+                                                 workers=workers, progress=progress)
+            if label is not None:
+                from datacheck.lift import with_label_statistics
+
+                statistics = with_label_statistics(statistics, data, label, read)
     write_result(STATS, statistics, fmt, output)

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from datacheck.render.common import number, percent
+from datacheck.render.slices_html import slices_view
 
 if TYPE_CHECKING:
     from datacheck.checks import Finding, Report
@@ -184,7 +185,7 @@ def report_data(stats: Statistics | None, report: Report | None = None, drift: D
         "dataset_findings": findings_by_column.get(None, []),
         "types": sorted({card["type"] for card in cards}),
         "columns": cards,
-    }
+    } | ({"slices": view} if (view := slices_view(stats, drift)) else {})  # only with --slice / --label
 
 
 def _title(kind: str, stats: Statistics | None, baseline: Statistics | None) -> str:
