@@ -161,6 +161,8 @@ def resolve(paths: Iterable[str | os.PathLike[str]], options: ReadOptions | None
         from datacheck.tfdv_statistics import load_tfdv_statistics
 
         return load_tfdv_statistics(names[0])
+    if len(names) == 1 and names[0].startswith("history:"):
+        return history_statistics(names[0])
     files: dict[str, DataFile] = {}  # by path: a file named twice (a glob and its name) is read once
     for raw in names:
         for path in _expand(raw, options):
@@ -238,6 +240,14 @@ def is_statistics_file(path: str) -> bool:
     except OSError:
         return False
     return b'"format"' in head and STATISTICS_FORMAT.encode() in head
+
+
+def history_statistics(reference: str) -> Statistics:
+    """The statistics a "history:PATH[@SELECTION]" argument names (a baseline from `datacheck monitor`'s history):
+    see `datacheck.history.baseline_statistics`."""
+    from datacheck.history import baseline_statistics
+
+    return baseline_statistics(reference)
 
 
 def load_statistics(path: str | os.PathLike[str]) -> Statistics:

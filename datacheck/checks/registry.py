@@ -14,6 +14,7 @@ from datacheck.checks import (
     domain,
     freshness,
     length,
+    monitoring,
     nulls,
     pattern,
     periods,
@@ -46,6 +47,7 @@ FAMILIES: tuple[CheckFamily, ...] = (
     freshness.FAMILY,
     periods.FAMILY,
     references.FAMILY,
+    monitoring.FAMILY,
 )
 
 #: Check names in the order a report lists each column's checks (one JUnit testcase each): the dataset's row
@@ -53,7 +55,7 @@ FAMILIES: tuple[CheckFamily, ...] = (
 CHECK_ORDER: tuple[str, ...] = ("row_count", "presence", "type", "nulls", "nan", "inf", "range", "domain", "length",
                                 "pattern", "unique", "drift",
                                 # the user's own rules (docs/rules.md)
-                                "rule", "compound_key", "freshness", "period", "reference")
+                                "rule", "compound_key", "freshness", "period", "reference", "monitor")
 
 
 __all__ = ["CHECK_ORDER", "FAMILIES"]

@@ -223,6 +223,31 @@ for _fmt in ("json", "table", "markdown"):
     register(MERGE, _fmt, renderer(STATS, _fmt))
 
 
+# Monitoring (`datacheck monitor`, `datacheck history`): a monitor's findings print as a validation report's do;
+# its html is the trend report. The kinds are declared here, with their renderers, to keep the block in one place.
+if TYPE_CHECKING:
+    from datacheck.history import Batch
+    from datacheck.monitor import MonitorResult, SeriesView
+    from datacheck.render import monitoring as _monitoring
+    from datacheck.render import trend as _trend
+else:
+    _monitoring, _trend = (_OnFirstUse(f"datacheck.render.{name}") for name in ("monitoring", "trend"))
+
+MONITOR: Kind[MonitorResult] = Kind("monitor")
+HISTORY: Kind[tuple[Batch, ...]] = Kind("history")
+SERIES: Kind[SeriesView] = Kind("series")
+register(MONITOR, "table", table(lambda result, _, width: _report.report_table(result.report, width), 120, 120))
+register(MONITOR, "json", Renderer(lambda result, _: _report.report_json(result.report)))
+register(MONITOR, "markdown", Renderer(lambda result, _: _report.report_markdown(result.report)))
+register(MONITOR, "junit", Renderer(lambda result, context: _report.report_junit(result.report, context.fail_on)))
+register(MONITOR, "github", Renderer(lambda result, _: _report.report_github(result.report)))
+register(MONITOR, "html", Renderer(lambda result, _: _trend.trend_html(result.trend, result.report, result.statistics)))
+register(HISTORY, "table", table(lambda batches, _, width: _monitoring.history_table(batches, width), 160, 160))
+register(HISTORY, "json", Renderer(lambda batches, _: _monitoring.history_json(batches)))
+register(SERIES, "table", table(lambda view, _, width: _monitoring.series_table(view, width), 120, 120))
+register(SERIES, "json", Renderer(lambda view, _: _monitoring.series_json(view)))
+
+
 __all__ = ["Kind", "STATS", "REPORT", "DRIFT", "SCHEMA", "MERGE", "RenderContext", "Renderer", "table",
            "SUFFIX_FORMATS", "register", "formats", "renderer", "render_text", "format_for"]
 
