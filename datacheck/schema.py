@@ -524,7 +524,7 @@ def _check_header(data: Any, source: str) -> None:
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise SchemaFileError(
             f"schema version {version} is newer than this datacheck understands (version {SCHEMA_VERSION})",
-            path=source, hint="upgrade datacheck: pip install -U datacheck")
+            path=source, hint="upgrade datacheck: pip install -U datacheck-cli")
 
 
 def validation_errors(data: Any) -> list[tuple[str, str]]:

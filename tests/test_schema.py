@@ -180,7 +180,7 @@ def test_unknown_newer_version_says_to_upgrade(tmp_path):
     with pytest.raises(SchemaFileError) as info:
         Schema.loads(json.dumps(doc), source="new.json")
     assert str(info.value) == ("new.json: schema version 2 is newer than this datacheck understands (version 1)\n"
-                               "  hint: upgrade datacheck: pip install -U datacheck")
+                               "  hint: upgrade datacheck: pip install -U datacheck-cli")
 
 
 def test_version_zero_and_missing_required_keys(tmp_path):

@@ -37,6 +37,10 @@ err_console = Console(stderr=True, highlight=False)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+#: The distribution's name on the package index ("datacheck" there is an unrelated project); the import name
+#: and the command stay `datacheck`.
+DISTRIBUTION = "datacheck-cli"
+
 
 def fail(exc: DatacheckError) -> typer.Exit:
     """Print a could-not-run error on stderr and return the exit that the caller raises."""
@@ -204,7 +208,7 @@ def _print_version(value: bool) -> None:
     from importlib.metadata import version as package_version
 
     try:
-        out_console.print(f"datacheck {package_version('datacheck')}")
+        out_console.print(f"datacheck {package_version(DISTRIBUTION)}")
     except PackageNotFoundError:
         out_console.print("datacheck (not installed)")
     raise typer.Exit(EXIT_OK)

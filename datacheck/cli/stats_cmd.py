@@ -25,7 +25,7 @@ class Engine(str, enum.Enum):
 
 EngineOpt = Annotated[Engine, typer.Option(
     "--engine", help="local: one scan per file, in order. threads or processes: files and Parquet row groups in "
-                     "parallel on this machine. dask: on a Dask cluster (pip install 'datacheck[dask]'); see "
+                     "parallel on this machine. dask: on a Dask cluster (pip install 'datacheck-cli[dask]'); see "
                      "docs/scale.md.")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", metavar="ADDRESS", help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine "
