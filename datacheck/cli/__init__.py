@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib
 
 from datacheck.cli.common import app, main, run
+from datacheck.cli.outputs import name_outputs
 
 # Importing a command module registers its command on `app`; `datacheck --help` lists the commands in the
 # order they were registered, which is the order of a typical session.
 for _module in ("stats_cmd", "infer_cmd", "schema_cmd", "drift_cmd", "validate_cmd", "schema_update_cmd",
                 "merge_cmd"):
     importlib.import_module(f"datacheck.cli.{_module}")
+name_outputs(app)
 
 __all__ = ["app", "main", "run"]

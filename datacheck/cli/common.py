@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TextIO, TypeVar
 
@@ -16,8 +17,9 @@ from rich.console import Console
 from rich.text import Text
 
 from datacheck import output
+from datacheck.cli import outputs
 from datacheck.errors import DatacheckError
-from datacheck.render.registry import Kind, RenderContext, format_for, renderer
+from datacheck.render.registry import Kind, RenderContext, renderer
 
 T = TypeVar("T")
 
@@ -60,19 +62,34 @@ def reporting_errors() -> Iterator[None]:
         raise fail(exc) from None
 
 
-def write_result(kind: Kind[T], result: T, fmt: str | None, output_path: Path | None,
+def write_result(kind: Kind[T], result: T, fmt: str | None, output_path: Path | Sequence[Path] | None,
                  context: RenderContext | None = None) -> None:
-    """Write `result` in `fmt` to FILE (atomically) or to stdout: the one way every command writes its result.
+    """Write `result` to each `-o FILE` (all atomically, from this one result) and/or stdout: the one way every
+    command writes its result.
 
-    Without `fmt`, the extension of FILE picks the format (.json, .md, .xml, .html), if the kind has it; a
-    table otherwise. A table on stdout is fitted to the terminal.
+    Each FILE gets the format of its extension (.json, .md, .xml, .html) if the kind has it, else `fmt`, else a
+    table; a single FILE gets `fmt` when it is given; `-o -` is stdout (`datacheck.cli.outputs.plan`). Every
+    output is rendered before any is written, and the files are written together, so a failure leaves none of
+    them half-finished. A table on stdout is fitted to the terminal.
     """
     context = context or RenderContext()
-    chosen = renderer(kind, fmt or format_for(kind, output_path))
-    if output_path is None and chosen.rich is not None:
-        out_console.print(chosen.rich(result, replace(context, width=out_console.width)))
-        return
-    emit(chosen.text(result, context), output_path)
+    with reporting_errors():
+        destinations = outputs.plan(kind, fmt, output_path)
+    files: list[tuple[Path, str]] = []
+    to_stdout: list[Callable[[], None]] = []
+    for path, chosen_format in destinations:
+        chosen = renderer(kind, chosen_format)
+        if path is not None:
+            files.append((path, chosen.text(result, context)))
+        elif chosen.rich is not None:
+            to_stdout.append(partial(out_console.print, chosen.rich(result, replace(context, width=out_console.width))))
+        else:
+            to_stdout.append(partial(emit, chosen.text(result, context), None))
+    if files:
+        with reporting_errors():
+            output.write_atomic_all(files)
+    for show in to_stdout:
+        show()
 
 
 def emit(text: str, output_path: Path | None) -> None:
