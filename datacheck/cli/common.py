@@ -10,13 +10,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from datacheck import output
+from datacheck import output, timings
 from datacheck.cli import outputs
 from datacheck.errors import DatacheckError
 from datacheck.render.registry import Kind, RenderContext, renderer
@@ -28,7 +28,10 @@ app = typer.Typer(
     help="Fast data validation for ML pipelines: statistics, schema inference, validation and drift.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,
+    epilog="Tab completion: `datacheck --install-completion` (bash, zsh, fish or PowerShell, detected), then open "
+           "a new shell. Settings for every command: `[tool.datacheck]` in pyproject.toml or a datacheck.toml "
+           "(`datacheck config` shows them).",
     rich_markup_mode="markdown",
 )
 
@@ -47,7 +50,10 @@ DISTRIBUTION = "datacheck-cli"
 def fail(exc: DatacheckError) -> typer.Exit:
     """Print a could-not-run error on stderr and return the exit that the caller raises."""
     # The message is plain text: a path or glob such as 'data/[ab]*.csv' must not be read as rich markup.
+    # --quiet silences notes and summaries, never the reason a command could not run.
+    quiet, err_console.quiet = err_console.quiet, False
     err_console.print(Text.assemble(("Error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
+    err_console.quiet = quiet
     return typer.Exit(EXIT_CANNOT_RUN)
 
 
@@ -77,16 +83,18 @@ def write_result(kind: Kind[T], result: T, fmt: str | None, output_path: Path | 
         destinations = outputs.plan(kind, fmt, output_path)
     files: list[tuple[Path, str]] = []
     to_stdout: list[Callable[[], None]] = []
-    for path, chosen_format in destinations:
-        chosen = renderer(kind, chosen_format)
-        if path is not None:
-            files.append((path, chosen.text(result, context)))
-        elif chosen.rich is not None:
-            to_stdout.append(partial(out_console.print, chosen.rich(result, replace(context, width=out_console.width))))
-        else:
-            to_stdout.append(partial(emit, chosen.text(result, context), None))
+    with timings.step(f"render {', '.join(chosen for _, chosen in destinations)}"):
+        for path, chosen_format in destinations:
+            chosen = renderer(kind, chosen_format)
+            if path is not None:
+                files.append((path, chosen.text(result, context)))
+            elif chosen.rich is not None:
+                to_stdout.append(partial(out_console.print,
+                                         chosen.rich(result, replace(context, width=out_console.width))))
+            else:
+                to_stdout.append(partial(emit, chosen.text(result, context), None))
     if files:
-        with reporting_errors():
+        with reporting_errors(), timings.step(f"write {', '.join(str(path) for path, _ in files)}"):
             output.write_atomic_all(files)
     for show in to_stdout:
         show()
@@ -216,27 +224,3 @@ def _exit_interrupted(previous: Any) -> NoReturn:
 __all__ = ["app", "main", "run", "out_console", "err_console", "write_result", "emit", "fail", "reporting_errors",
            "EXIT_OK", "EXIT_FINDINGS", "EXIT_CANNOT_RUN", "EXIT_INTERRUPTED"]
 
-
-def _print_version(value: bool) -> None:
-    # An option callback: it runs while the options are parsed, before click asks for a command.
-    if not value:
-        return
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as package_version
-
-    try:
-        out_console.print(f"datacheck {package_version(DISTRIBUTION)}")
-    except PackageNotFoundError:
-        out_console.print("datacheck (not installed)")
-    raise typer.Exit(EXIT_OK)
-
-
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
-                                          callback=_print_version)] = False,
-) -> None:
-    """Fast data validation for ML pipelines: statistics, schema inference, validation and drift.
-
-    Exit codes: 0 passed, 1 anomalies or drift at or above --fail-on, 2 could not run.
-    """
