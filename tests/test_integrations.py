@@ -7,7 +7,6 @@ integration's own output.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -205,6 +204,7 @@ def test_the_action_runs_its_steps_on_sample_data(tmp_path: Path, schema_path: P
     installed = subprocess.run([str(venv_bin / "python"), "-c", "import datacheck; print(datacheck.__file__)"],
                                capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": ""})
     assert installed.stdout.startswith(str(venv_bin.parent)), installed.stdout  # the action's own install ran
+    assert (Path(installed.stdout.strip()).parent / "py.typed").is_file()  # the installed package is typed
 
     clean = _run_action(tmp_path, {"data": str(SAMPLE / "loans_clean.csv"), "schema": str(schema_path),
                                    "fail-on": "warning", "python-version": ""}, venv_bin)
