@@ -202,3 +202,21 @@ def test_the_json_schema_has_every_option_of_every_command() -> None:
                 assert declared["enum"] == list(choices), (name, key)
     assert schema["properties"]["validate"]["properties"]["format"]["enum"] == \
         ["table", "json", "markdown", "junit", "github", "html"]
+
+
+def test_config_prints_where_the_json_schemas_are_for_editor_mappings(project: Path) -> None:
+    """docs/editors.md maps schema files to the installed JSON Schema that `datacheck config` points to: that
+    file checks what `infer` writes, and catches a misspelt key as an editor would show it."""
+    import jsonschema
+
+    result = runner.invoke(app, ["config"])
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("JSON Schemas of datacheck's files")]
+    directory = Path(line.rsplit(": ", 1)[1])
+    document = json.loads((project / "schema.json").read_text(encoding="utf-8"))
+    assert "$schema" not in document  # no URL for editors to fetch and fail on
+    validator = jsonschema.Draft202012Validator(json.loads((directory / "schema.schema.json").read_text()))
+    assert list(validator.iter_errors(document)) == []
+    document["columns"][0]["requird"] = True
+    assert ["'requird' was unexpected" in e.message for e in validator.iter_errors(document)] == [True]
+    config = jsonschema.Draft202012Validator(json.loads((directory / "config.schema.json").read_text()))
+    assert list(config.iter_errors({"fail-on": "warning", "validate": {"output": ["a.json"]}})) == []

@@ -16,6 +16,7 @@ import typer
 
 from datacheck.cli.common import app, out_console, reporting_errors
 from datacheck.config import Config
+from datacheck.jsonschemas import SCHEMA_DIR
 
 #: Where the app's callback keeps the loaded configuration, for `datacheck config`.
 META_KEY = "datacheck.config"
@@ -96,7 +97,8 @@ def config_command(ctx: typer.Context, command: CommandArg = None) -> None:
                              hint=f"one of {', '.join(table_name(path) for path, _ in commands)}")
     lines = [f"config file: {config.where()}" if config.path is not None
              else "config file: none (none was found from the working directory upward, or --no-config was given); "
-                  "every setting is a default", ""]
+                  "every setting is a default",
+             f"JSON Schemas of datacheck's files, for editors (docs/editors.md): {SCHEMA_DIR}", ""]
     for path, cmd in commands:
         if command is not None and table_name(path) != command:
             continue
