@@ -36,12 +36,19 @@ else:  # pragma: no cover - Python 3.10 reads TOML through the tomli backport (a
 #: The file names looked for in each directory, the first found winning.
 CONFIG_FILE, PYPROJECT = "datacheck.toml", "pyproject.toml"
 
-#: Keys whose values are paths: read relative to the config file's directory, so that a config at the
-#: repository's root means the same files from any directory below it.
-PATH_KEYS = frozenset({"schema", "baseline", "output"})
 
-#: The tables of per-command defaults, by the name of the command they serve.
-COMMAND_TABLES = ("stats", "infer", "validate", "drift", "merge", "schema-update")
+
+def command_tables() -> tuple[str, ...]:
+    """The tables of per-command defaults ("validate", "schema-update", ...), as the JSON Schema lists them."""
+    properties = load_json_schema("config")["properties"]
+    return tuple(name for name, spec in properties.items() if spec.get("type") == "object")
+
+
+def _names_a_path(spec: dict[str, Any]) -> bool:
+    """A value (or list of values) marked `"format": "path"` in the JSON Schema: a file or directory, read
+    relative to the configuration file's directory, so that a config at the repository's root means the same
+    files from any directory below it."""
+    return spec.get("format") == "path" or spec.get("items", {}).get("format") == "path"
 
 
 class ConfigError(DatacheckError):
@@ -115,9 +122,12 @@ def load(path: Path | None) -> Config:
                           path=str(path), hint="keys are the commands' long option names (fail-on, null-value, "
                                                "...); `datacheck config` shows the effective settings")
     base = path.resolve().parent
-    shared = {key: _resolved(key, value, base) for key, value in section.items() if key not in COMMAND_TABLES}
-    commands = {name: {key: _resolved(key, value, base) for key, value in section[name].items()}
-                for name in COMMAND_TABLES if name in section}
+    properties = load_json_schema("config")["properties"]
+    tables = command_tables()
+    shared = {key: _resolved(properties[key], value, base) for key, value in section.items() if key not in tables}
+    commands = {name: {key: _resolved(properties[name]["properties"][key], value, base)
+                       for key, value in section[name].items()}
+                for name in tables if name in section}
     return Config(path=path, table=table, shared=shared, commands=commands)
 
 
@@ -158,7 +168,7 @@ def _toml_place(table: str, keys: list[str]) -> str:
     """The keys leading to a value of the checked section (["validate", "fail-on"]) as the table and key a
     user edits: "[tool.datacheck.validate] fail-on"."""
     parts = list(keys)
-    if parts and parts[0] in COMMAND_TABLES:
+    if parts and parts[0] in command_tables():
         inner = table.strip("[]")
         table = f"[{inner}.{parts[0]}]" if inner else f"[{parts[0]}]"
         parts = parts[1:]
@@ -166,15 +176,15 @@ def _toml_place(table: str, keys: list[str]) -> str:
     return f"{table} {key}".strip() if key else (table or "(top level)")
 
 
-def _resolved(key: str, value: Any, base: Path) -> Any:
+def _resolved(spec: dict[str, Any], value: Any, base: Path) -> Any:
     """Paths relative to the config file's directory; `-` (stdout) and URLs as written."""
-    if key not in PATH_KEYS:
+    if not _names_a_path(spec):
         return value
     if isinstance(value, list):
-        return [_resolved(key, item, base) for item in value]
+        return [_resolved({"format": "path"}, item, base) for item in value]
     if value == "-" or "://" in value or Path(value).is_absolute():
         return value
     return str(base / value)
 
 
-__all__ = ["Config", "ConfigError", "CONFIG_FILE", "PYPROJECT", "PATH_KEYS", "COMMAND_TABLES", "find", "load"]
+__all__ = ["Config", "ConfigError", "CONFIG_FILE", "PYPROJECT", "command_tables", "find", "load"]
