@@ -153,3 +153,15 @@ def test_the_format_of_each_output(kind: Any, fmt: str | None, names: list[str],
 def test_plan_refuses_a_path_given_twice_under_two_spellings(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="given twice"):
         plan(REPORT, None, [tmp_path / "r.json", tmp_path / "x" / ".." / "r.json"])
+
+
+def test_emit_writes_the_same_text_to_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Commands that write text of their own (not a registered result) take the same `-o` values."""
+    from datacheck.cli.common import emit
+
+    emit("text\n", [tmp_path / "a.txt", Path("-"), tmp_path / "b.txt"])
+    assert (tmp_path / "a.txt").read_text() == (tmp_path / "b.txt").read_text() == "text\n"
+    assert capsys.readouterr().out == "text\n"
+    emit("only stdout", None)
+    emit("one file", tmp_path / "c.txt")
+    assert capsys.readouterr().out == "only stdout\n" and (tmp_path / "c.txt").read_text() == "one file"

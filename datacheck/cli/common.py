@@ -100,11 +100,14 @@ def write_result(kind: Kind[T], result: T, fmt: str | None, output_path: Path | 
         show()
 
 
-def emit(text: str, output_path: Path | None) -> None:
-    """Send text to FILE (atomically) or to stdout."""
-    if output_path is not None:
+def emit(text: str, output_path: Path | Sequence[Path] | None) -> None:
+    """Send text to each -o FILE (atomically, all together; `-` is stdout) or, without one, to stdout."""
+    targets = [output_path] if isinstance(output_path, Path) else list(output_path or [])
+    files = [(path, text) for path in targets if str(path) != outputs.STDOUT]
+    if files:
         with reporting_errors():
-            output.write_atomic(output_path, text)
+            output.write_atomic_all(files)
+    if files and len(files) == len(targets):
         return
     sys.stdout.write(text)
     if not text.endswith("\n"):
