@@ -28,12 +28,13 @@ returns a frozen `DriftReport`. It never prints and never reads a file except th
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datacheck.drift_methods import (
     METHOD_ALIASES,
@@ -55,6 +56,9 @@ from datacheck.drift_signals import (
 from datacheck.errors import UsageError
 from datacheck.finite import finite_or_none
 from datacheck.statistics import ColumnStats, Statistics
+
+if TYPE_CHECKING:
+    import polars as pl
 
 DRIFT_FORMAT = "datacheck.drift"
 #: 2: every column carries its signals (missingness, new and vanished values) and the ones that drifted.
@@ -244,6 +248,15 @@ class DriftReport:
             if col.column == name:
                 return col
         return None
+
+    def frame(self) -> pl.DataFrame:
+        """One row per column, as a polars DataFrame (columns: datacheck.frames.DRIFT_SCHEMA)."""
+        # By name, as the render registry loads its modules: datacheck.frames refers to this module's types.
+        return importlib.import_module("datacheck.frames").drift_frame(self)
+
+    def _repr_html_(self) -> str:
+        """The HTML drift report, inline in a notebook cell (datacheck.notebook)."""
+        return importlib.import_module("datacheck.notebook").drift_cell(self)
 
     def to_dict(self) -> dict[str, Any]:
         out = {

@@ -25,15 +25,58 @@ def write_atomic(path: Path | str, text: str) -> None:
     Raises:
         InputError: the directory does not exist, or the write or rename failed (the old file is untouched).
     """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    write_atomic_all([(Path(path), text)])
+
+
+def write_atomic_all(files: list[tuple[Path, str]]) -> None:
+    """Write several files as one step: every text goes to a temporary file beside its target first, and only
+    when all of them are written and synced are they renamed into place.
+
+    So a failure while writing (a missing directory, a full disk, Ctrl-C) leaves every target as it was and no
+    temporary file behind. Only the renames themselves, each atomic, cannot be made one step together; they
+    run last, one after the other, and do not fail short of the disk going away under them.
+
+    Raises:
+        InputError: a directory does not exist, a target is a directory, or a write failed.
+    """
+    for path, _ in files:
+        _check_target(path)
+    written: list[tuple[str, Path]] = []
+    try:
+        for path, text in files:
+            written.append((_write_temporary(path, text), path))
+        for tmp_name, path in written:
+            os.replace(tmp_name, path)
+    except BaseException as exc:  # also KeyboardInterrupt: never leave a temporary file behind
+        for tmp_name, _ in written:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+        if isinstance(exc, OSError):
+            failed = exc.filename or (written[-1][1] if written else files[0][0])
+            raise InputError(f"cannot write {failed}: {exc.strerror or exc}", path=str(failed)) from None
+        raise
+    for directory in dict.fromkeys(_directory(path) for path, _ in files):
+        _sync_directory(directory)
+
+
+def _directory(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def _check_target(path: Path) -> None:
+    directory = _directory(path)
     if not directory.is_dir():
         raise InputError(f"cannot write {path}: directory {directory} does not exist", hint="create it first")
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a directory", hint="give a file name, e.g. -o out.json")
-    data = text.encode("utf-8")
+
+
+def _write_temporary(path: Path, text: str) -> str:
+    """`text` in a new temporary file beside `path`, synced to disk; its name. Removes it again on failure."""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_directory(path))
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}", path=str(path)) from None
     try:
@@ -42,11 +85,10 @@ def write_atomic(path: Path | str, text: str) -> None:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException as exc:  # also KeyboardInterrupt: never leave the temporary file behind
+    except BaseException as exc:
         try:
             os.unlink(tmp_name)
         except OSError:
@@ -54,7 +96,7 @@ def write_atomic(path: Path | str, text: str) -> None:
         if isinstance(exc, OSError):
             raise InputError(f"cannot write {path}: {exc.strerror or exc}", path=str(path)) from None
         raise
-    _sync_directory(directory)
+    return tmp_name
 
 
 def _sync_directory(directory: Path) -> None:

@@ -3,7 +3,6 @@
 A schema file is JSON, described by schemas/schema.schema.json:
 
     {
-      "$schema": "https://datacheck.dev/schemas/schema.schema.json",
       "format": "datacheck.schema",
       "version": 1,
       "dataset": {"min_rows": 1, "max_rows": null, "max_row_count_change": null},
@@ -46,6 +45,8 @@ from datacheck.schema_rules import Freshness, Plugin, Reference, Rule, rule_prob
 
 SCHEMA_FORMAT = "datacheck.schema"
 SCHEMA_VERSION = 1
+#: The `$id` of schemas/schema.schema.json: an identifier, not an address (no server answers it), so schema
+#: files no longer name it in "$schema"; editors map schema files to the installed JSON Schema (docs/editors.md).
 SCHEMA_ID = "https://datacheck.dev/schemas/schema.schema.json"
 
 #: Logical column types. `type` says what the values *mean*; `stored_as` says how they are stored when the
@@ -482,7 +483,6 @@ class Schema:
 
     def to_dict(self) -> dict[str, Any]:
         out = {
-            "$schema": SCHEMA_ID,
             "format": SCHEMA_FORMAT,
             "version": SCHEMA_VERSION,
             "dataset": self.dataset.to_dict(),
@@ -551,7 +551,7 @@ class Schema:
             noun = "error" if len(problems) == 1 else "errors"
             raise SchemaFileError(f"invalid schema file, {len(problems)} {noun}:\n{listed}", path=source,
                                   hint="run `datacheck schema check FILE` after editing; the JSON Schema is "
-                                       f"{SCHEMA_ID}")
+                                       "schemas/schema.schema.json (`datacheck config` prints where it is installed)")
         return cls.from_dict(data)
 
     @classmethod
@@ -592,7 +592,7 @@ def _check_header(data: Any, source: str) -> None:
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise SchemaFileError(
             f"schema version {version} is newer than this datacheck understands (version {SCHEMA_VERSION})",
-            path=source, hint="upgrade datacheck: pip install -U datacheck")
+            path=source, hint="upgrade datacheck: pip install -U datacheck-cli")
 
 
 def validation_errors(data: Any) -> list[tuple[str, str]]:

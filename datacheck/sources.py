@@ -278,7 +278,7 @@ def load_statistics(path: str | os.PathLike[str]) -> Statistics:
     if not isinstance(version, int) or version > STATISTICS_VERSION:
         raise SchemaFileError(f"statistics version {version!r} is newer than this datacheck understands "
                               f"({STATISTICS_VERSION})",
-                              path=path, hint="upgrade datacheck: pip install -U datacheck")
+                              path=path, hint="upgrade datacheck: pip install -U datacheck-cli")
     errors = schema_errors(document, "statistics")
     if errors:
         listing = "; ".join(f"{where}: {message}" for where, message in errors[:10])

@@ -18,6 +18,7 @@ Definitions (also in README, "Statistics reference"):
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -458,6 +459,11 @@ class Statistics:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def _repr_html_(self) -> str:
+        """The HTML statistics report, inline in a notebook cell (datacheck.notebook)."""
+        # By name, as the render registry loads its modules: datacheck.notebook refers to this module's types.
+        return importlib.import_module("datacheck.notebook").statistics_cell(self)
 
     def to_dict(self) -> dict[str, Any]:
         out = {

@@ -15,7 +15,7 @@ from datacheck.errors import InputError, UsageError
 
 #: The pip extra that installs tensorflow-metadata (see pyproject.toml).
 EXTRA = "tfdv"
-INSTALL_HINT = f"pip install 'datacheck[{EXTRA}]' (it installs tensorflow-metadata and protobuf, not TensorFlow)"
+INSTALL_HINT = f"pip install 'datacheck-cli[{EXTRA}]' (it installs tensorflow-metadata and protobuf, not TensorFlow)"
 
 
 def modules() -> tuple[ModuleType, ModuleType]:

@@ -133,9 +133,9 @@ def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "tensorflow_metadata.proto.v0", None)
     with pytest.raises(UsageError) as caught:
         tfdv_proto.modules()
-    assert "pip install 'datacheck[tfdv]'" in str(caught.value)
+    assert "pip install 'datacheck-cli[tfdv]'" in str(caught.value)
     result = CliRunner().invoke(app, ["schema", "import", str(TAXI_SCHEMA)])
-    assert result.exit_code == 2 and "datacheck[tfdv]" in result.stderr
+    assert result.exit_code == 2 and "datacheck-cli[tfdv]" in result.stderr
 
 
 # ------------------------------------------------------------------ the taxi schema against TFDV's rules

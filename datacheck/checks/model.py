@@ -7,10 +7,14 @@ and `from_dict()`; `Report.from_dict(r.to_dict()) == r` for any report.
 from __future__ import annotations
 
 import datetime as _dt
+import importlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import polars as pl
 
 REPORT_FORMAT = "datacheck.report"
 REPORT_VERSION = 1
@@ -262,6 +266,15 @@ class Report:
             raise ValueError(f"fail_on must be 'error' or 'warning', not {fail_on!r}")
         threshold = SEVERITY_RANK[fail_on]
         return 1 if any(severity_rank(f.severity) >= threshold for f in self.findings) else 0
+
+    def findings_frame(self) -> pl.DataFrame:
+        """One row per finding, as a polars DataFrame (columns: datacheck.frames.FINDINGS_SCHEMA)."""
+        # By name, as the render registry loads its modules: datacheck.frames refers to this module's types.
+        return importlib.import_module("datacheck.frames").findings_frame(self)
+
+    def _repr_html_(self) -> str:
+        """The HTML validation report, inline in a notebook cell (datacheck.notebook)."""
+        return importlib.import_module("datacheck.notebook").report_cell(self)
 
     def to_dict(self) -> dict[str, Any]:
         out = {

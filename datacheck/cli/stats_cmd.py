@@ -26,7 +26,7 @@ class Engine(str, enum.Enum):
 
 EngineOpt = Annotated[Engine, typer.Option(
     "--engine", help="local: one scan per file, in order. threads or processes: files and Parquet row groups in "
-                     "parallel on this machine. dask: on a Dask cluster (pip install 'datacheck[dask]'); see "
+                     "parallel on this machine. dask: on a Dask cluster (pip install 'datacheck-cli[dask]'); see "
                      "docs/scale.md.")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", metavar="ADDRESS", help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine "
@@ -36,7 +36,7 @@ WorkersOpt = Annotated[int | None, typer.Option(
                              "the local Dask cluster (default 2).")]
 StatsFormatOpt = Annotated[str | None, typer.Option(
     "--format", "-f", help="table, json, markdown, html or tfdv (TFDV's statistics proto in text format; pip install "
-                           "'datacheck[tfdv]'). With -o FILE the default follows the extension (.json, .md, .html, "
+                           "'datacheck-cli[tfdv]'). With -o FILE the default follows the extension (.json, .md, .html, "
                            ".pbtxt).")]
 
 

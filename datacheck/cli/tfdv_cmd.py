@@ -37,7 +37,7 @@ def import_(
     output: OutputOpt = None,
 ) -> None:
     """Convert a TFDV schema (schema.pbtxt or .pb) to a datacheck schema file; every TFDV field without a
-    datacheck equivalent is listed on stderr. Needs pip install 'datacheck[tfdv]'.
+    datacheck equivalent is listed on stderr. Needs pip install 'datacheck-cli[tfdv]'.
 
     Examples:
 
@@ -57,7 +57,7 @@ def export(
     output: OutputOpt = None,
 ) -> None:
     """Convert a datacheck schema file to a TFDV schema (text format, schema.pbtxt); every setting TFDV cannot
-    express is listed on stderr. Needs pip install 'datacheck[tfdv]'.
+    express is listed on stderr. Needs pip install 'datacheck-cli[tfdv]'.
 
     Examples:
 
