@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 
+from datacheck import tfdv_proto
 from datacheck.cli.common import app, err_console, reporting_errors, write_result
 from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_options
 from datacheck.profile import ProgressCallback
-from datacheck.render.registry import STATS
+from datacheck.render.registry import STATS, format_for
 from datacheck.sources import Dataset, ReadOptions, resolve
 
 
@@ -108,6 +109,8 @@ def stats(
     from datacheck.engine import profile_with_engine
 
     with reporting_errors():
+        if (fmt or format_for(STATS, output)) == "tfdv":
+            tfdv_proto.modules()  # a missing extra stops the command before the scan, with the pip line
         # Only a local scan knows its rows beforehand; the other engines report finished partitions.
         local = engine == Engine.local and scheduler is None and workers is None
         total_rows = known_rows(data, read) if local and err_console.is_terminal else None
