@@ -16,7 +16,7 @@ def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_atomic(path: Path | str, text: str) -> None:
+def write_atomic(path: Path | str, text: str | bytes) -> None:
     """Write `text` to `path` through a temporary file in the same directory and a rename.
 
     A kill, a full disk or Ctrl-C leaves either the old file or the new one, never a torn file, and no
@@ -31,7 +31,7 @@ def write_atomic(path: Path | str, text: str) -> None:
         raise InputError(f"cannot write {path}: directory {directory} does not exist", hint="create it first")
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a directory", hint="give a file name, e.g. -o out.json")
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text  # bytes: a binary format (TFDV .pb)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:

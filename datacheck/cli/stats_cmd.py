@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_optio
 from datacheck.profile import ProgressCallback
 from datacheck.render.registry import STATS, format_for
 from datacheck.sources import Dataset, ReadOptions, resolve
+from datacheck.statistics import Statistics
 
 
 class Engine(str, enum.Enum):
@@ -37,7 +39,7 @@ WorkersOpt = Annotated[int | None, typer.Option(
 StatsFormatOpt = Annotated[str | None, typer.Option(
     "--format", "-f", help="table, json, markdown, html or tfdv (TFDV's statistics proto in text format; pip install "
                            "'datacheck[tfdv]'). With -o FILE the default follows the extension (.json, .md, .html, "
-                           ".pbtxt).")]
+                           ".pbtxt; .pb writes TFDV's binary format).")]
 
 
 @contextmanager
@@ -109,7 +111,7 @@ def stats(
     from datacheck.engine import profile_with_engine
 
     with reporting_errors():
-        if (fmt or format_for(STATS, output)) == "tfdv":
+        if (fmt or format_for(STATS, output)) == "tfdv" or _binary_tfdv(fmt, output):
             tfdv_proto.modules()  # a missing extra stops the command before the scan, with the pip line
         # Only a local scan knows its rows beforehand; the other engines report finished partitions.
         local = engine == Engine.local and scheduler is None and workers is None
@@ -117,4 +119,21 @@ def stats(
         with progress_bar("Profiling", total_rows) as progress:
             statistics = profile_with_engine(data, read, engine=engine.value, scheduler=scheduler, workers=workers,
                                              progress=progress)
+    if output is not None and _binary_tfdv(fmt, output):
+        _write_tfdv_binary(statistics, output)
+        return
     write_result(STATS, statistics, fmt, output)
+
+
+def _binary_tfdv(fmt: str | None, output: Path | None) -> bool:
+    """`-o NAME.pb` with --format tfdv or no format: TFDV's binary statistics."""
+    return output is not None and output.suffix.lower() == ".pb" and (fmt or "tfdv") == "tfdv"
+
+
+def _write_tfdv_binary(statistics: Statistics, output: Path) -> None:
+    """`-o stats.pb`: TFDV's binary wire format, which a text renderer cannot produce."""
+    from datacheck.output import write_atomic
+    from datacheck.tfdv_statistics import tfdv_statistics_bytes
+
+    with reporting_errors():
+        write_atomic(output, tfdv_statistics_bytes(statistics))
