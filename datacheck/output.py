@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_atomic(path: Path | str, text: str) -> None:
+def write_atomic(path: Path | str, text: str | bytes) -> None:
     """Write `text` to `path` through a temporary file in the same directory and a rename.
 
     A kill, a full disk or Ctrl-C leaves either the old file or the new one, never a torn file, and no
@@ -28,7 +29,7 @@ def write_atomic(path: Path | str, text: str) -> None:
     write_atomic_all([(Path(path), text)])
 
 
-def write_atomic_all(files: list[tuple[Path, str]]) -> None:
+def write_atomic_all(files: Sequence[tuple[Path, str | bytes]]) -> None:
     """Write several files as one step: every text goes to a temporary file beside its target first, and only
     when all of them are written and synced are they renamed into place.
 
@@ -73,8 +74,9 @@ def _check_target(path: Path) -> None:
         raise InputError(f"cannot write {path}: it is a directory", hint="give a file name, e.g. -o out.json")
 
 
-def _write_temporary(path: Path, text: str) -> str:
+def _write_temporary(path: Path, text: str | bytes) -> str:
     """`text` in a new temporary file beside `path`, synced to disk; its name. Removes it again on failure."""
+    data = text.encode("utf-8") if isinstance(text, str) else text  # bytes: a binary format (TFDV .pb)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_directory(path))
     except OSError as exc:
@@ -85,7 +87,7 @@ def _write_temporary(path: Path, text: str) -> str:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException as exc:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from datacheck.errors import UsageError
+from datacheck.errors import InputError, UsageError
 from datacheck.finite import finite_or_none
 from datacheck.sketches import QuantileSketch
 from datacheck.skew_partition import bucket_count, partitioned
@@ -259,7 +259,13 @@ def skew_files(base: str | os.PathLike[str], test: str | os.PathLike[str], keys:
         frames.append(parts[0] if len(parts) == 1 else pl.concat(parts, how="diagonal_relaxed"))
         sizes.extend(os.path.getsize(f.path) for f in resolved.files)
     options.setdefault("input_bytes", sizes)
-    return skew(frames[0], frames[1], keys, **options)
+    try:
+        return skew(frames[0], frames[1], keys, **options)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        # A file that breaks while streamed (a malformed CSV row, a truncated Parquet file, a full disk).
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"cannot read {base} or {test}: {first}",
+                         hint="`datacheck stats` on each side names the file, line and column") from None
 
 
 # ----------------------------------------------------------------------------------------------- helpers

@@ -342,5 +342,11 @@ def tfdv_statistics_text(statistics: Statistics) -> str:
     return str(text_format.MessageToString(statistics_to_tfdv(statistics)))
 
 
+def tfdv_statistics_bytes(statistics: Statistics) -> bytes:
+    """Our statistics as a binary TFDV statistics list (what `stats --format tfdv -o stats.pb` writes, and
+    `tfdv.load_statistics` reads)."""
+    return bytes(statistics_to_tfdv(statistics).SerializeToString(deterministic=True))
+
+
 __all__ = ["SUFFIXES", "NAMES", "is_tfdv_statistics_file", "load_tfdv_statistics", "statistics_from_tfdv",
-           "statistics_to_tfdv", "tfdv_statistics_text"]
+           "statistics_to_tfdv", "tfdv_statistics_text", "tfdv_statistics_bytes"]

@@ -180,3 +180,10 @@ def test_thresholds_from_schema_and_command_line(sides, tmp_path: Path) -> None:
     # A threshold for one feature on the command line wins over the schema's.
     result = runner.invoke(app, [*args, "--schema", str(tmp_path / "schema.json"), "-t", f"kind={kind / 2}"])
     assert result.exit_code == 1 and json.loads(result.stdout)["skewed"] == ["kind"]
+
+
+def test_unreadable_side_is_exit_2(tmp_path: Path) -> None:
+    pl.DataFrame({"id": [1, 2], "x": [1.0, 2.0]}).write_csv(tmp_path / "a.csv")
+    (tmp_path / "b.csv").write_text('id,x\n1,2\n2,"3\n3,4,5,6\n')
+    result = runner.invoke(app, ["skew", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "-k", "id"])
+    assert result.exit_code == 2 and "cannot read" in result.stderr and result.stdout == ""

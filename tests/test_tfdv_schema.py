@@ -136,6 +136,9 @@ def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "pip install 'datacheck-cli[tfdv]'" in str(caught.value)
     result = CliRunner().invoke(app, ["schema", "import", str(TAXI_SCHEMA)])
     assert result.exit_code == 2 and "datacheck-cli[tfdv]" in result.stderr
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "loans_train.csv"
+    result = CliRunner().invoke(app, ["stats", str(sample), "--format", "tfdv"])
+    assert result.exit_code == 2 and "datacheck-cli[tfdv]" in result.stderr and result.stdout == ""
 
 
 # ------------------------------------------------------------------ the taxi schema against TFDV's rules

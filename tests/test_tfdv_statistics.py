@@ -144,3 +144,22 @@ def test_drift_from_tfdv_form_finds_a_planted_shift(tmp_path: Path) -> None:
     exact = compare(profile(frame), profile(shifted)).drifted_columns
     via_tfdv = compare(resolve([str(tmp_path / "a.pbtxt")]), resolve([str(tmp_path / "b.pbtxt")])).drifted_columns
     assert sorted(exact) == sorted(via_tfdv) == ["fare", "payment_type"]
+
+
+def test_binary_pb_output_parses_with_tensorflow_metadata(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"x": [1.5, 2.5, None, 4.0], "s": ["a", "b", "a", None]})
+    frame.write_csv(tmp_path / "d.csv")
+    result = CliRunner().invoke(app, ["stats", str(tmp_path / "d.csv"), "-o", str(tmp_path / "stats.pb")])
+    assert result.exit_code == 0, result.output
+    proto = statistics_pb2.DatasetFeatureStatisticsList()
+    proto.ParseFromString((tmp_path / "stats.pb").read_bytes())
+    x, s = proto.datasets[0].features
+    assert proto.datasets[0].num_examples == 4
+    assert (x.num_stats.common_stats.num_non_missing, x.num_stats.mean, x.num_stats.min, x.num_stats.max) == (
+        3, 8.0 / 3, 1.5, 4.0)
+    assert {b.label: b.sample_count for b in s.string_stats.rank_histogram.buckets} == {"a": 2.0, "b": 1.0}
+    # And back as DATA.
+    assert resolve([str(tmp_path / "stats.pb")]).column("x").count == 3
+    # --format json -o stats.pb still writes JSON.
+    result = CliRunner().invoke(app, ["stats", str(tmp_path / "d.csv"), "-f", "json", "-o", str(tmp_path / "j.pb")])
+    assert result.exit_code == 0 and (tmp_path / "j.pb").read_text().startswith("{")

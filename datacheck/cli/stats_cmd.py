@@ -5,16 +5,19 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from datacheck import tfdv_proto
 from datacheck.cli.common import app, err_console, reporting_errors, write_result
 from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_options
 from datacheck.cli.slice_options import DEFAULT_MAX_SLICES, LabelOpt, MaxSlicesOpt, SliceOpt
 from datacheck.profile import ProgressCallback
-from datacheck.render.registry import STATS
+from datacheck.render.registry import STATS, format_for
 from datacheck.sources import Dataset, ReadOptions, resolve
+from datacheck.statistics import Statistics
 
 
 class Engine(str, enum.Enum):
@@ -37,7 +40,7 @@ WorkersOpt = Annotated[int | None, typer.Option(
 StatsFormatOpt = Annotated[str | None, typer.Option(
     "--format", "-f", help="table, json, markdown, html or tfdv (TFDV's statistics proto in text format; pip install "
                            "'datacheck-cli[tfdv]'). With -o FILE the default follows the extension (.json, .md, .html, "
-                           ".pbtxt).")]
+                           ".pbtxt; .pb writes TFDV's binary format).")]
 
 
 @contextmanager
@@ -116,6 +119,8 @@ def stats(
     from datacheck.engine import profile_with_engine
 
     with reporting_errors():
+        if fmt == "tfdv" or any(format_for(STATS, path) == "tfdv" or _binary_tfdv(fmt, path) for path in output or ()):
+            tfdv_proto.modules()  # a missing extra stops the command before the scan, with the pip line
         # Only a local scan knows its rows beforehand; the other engines report finished partitions.
         local = engine == Engine.local and scheduler is None and workers is None
         total_rows = known_rows(data, read) if local and err_console.is_terminal else None
@@ -133,4 +138,24 @@ def stats(
                 from datacheck.lift import with_label_statistics
 
                 statistics = with_label_statistics(statistics, data, label, read)
-    write_result(STATS, statistics, fmt, output)
+    binary = [path for path in output or () if _binary_tfdv(fmt, path)]
+    if binary:
+        _write_tfdv_binary(statistics, binary)
+    rest = [path for path in output or () if path not in binary]
+    if rest or not binary:
+        write_result(STATS, statistics, fmt, rest or None)
+
+
+def _binary_tfdv(fmt: str | None, output: Path | None) -> bool:
+    """`-o NAME.pb` with --format tfdv or no format: TFDV's binary statistics."""
+    return output is not None and output.suffix.lower() == ".pb" and (fmt or "tfdv") == "tfdv"
+
+
+def _write_tfdv_binary(statistics: Statistics, paths: list[Path]) -> None:
+    """`-o stats.pb`: TFDV's binary wire format, which a text renderer cannot produce."""
+    from datacheck.output import write_atomic_all
+    from datacheck.tfdv_statistics import tfdv_statistics_bytes
+
+    with reporting_errors():
+        data = tfdv_statistics_bytes(statistics)
+        write_atomic_all([(path, data) for path in paths])
