@@ -138,7 +138,7 @@ def typed_values(spec: ColumnSchema, dtype: pl.DataType) -> pl.Expr | None:
             target: Any = {"date": pl.Date, "datetime": pl.Datetime("us"), "time": pl.Time}[spec.type]
             if spec.format:
                 return col.str.strptime(target, spec.format, strict=False)
-            return col.cast(target, strict=False)
+            return iso_text(col, spec.type)
         if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
             return col.dt.replace_time_zone(None)
         return col
@@ -149,6 +149,27 @@ def typed_values(spec: ColumnSchema, dtype: pl.DataType) -> pl.Expr | None:
     if dtype.is_numeric():
         return col
     return None
+
+
+#: ISO 8601 forms a temporal column stored as text may hold without a declared `format`. Each value is parsed by
+#: the first form that fits, so one column may mix them ("2024-01-01 10:00", "2024-01-01T10:00:00+02:00").
+_ISO_NAIVE = {
+    "date": ("%Y-%m-%d",),
+    "datetime": ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"),
+    "time": ("%H:%M:%S%.f", "%H:%M"),
+}
+_ISO_OFFSET = ("%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.fZ")
+
+
+def iso_text(col: pl.Expr, kind: str) -> pl.Expr:
+    """Temporal text parsed by the ISO 8601 forms; a value no form fits is null. Datetimes with a UTC offset
+    are compared in UTC, without a zone, as bounds are written. (polars cannot cast text to a datetime.)"""
+    target: Any = {"date": pl.Date, "datetime": pl.Datetime("us"), "time": pl.Time}[kind]
+    parsed = [col.str.strptime(target, fmt, strict=False) for fmt in _ISO_NAIVE[kind]]
+    if kind == "datetime":
+        parsed += [col.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False).dt.replace_time_zone(None)
+                   for fmt in _ISO_OFFSET]
+    return pl.coalesce(parsed)
 
 
 def as_text(spec: ColumnSchema, dtype: pl.DataType) -> pl.Expr:
