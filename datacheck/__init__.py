@@ -42,6 +42,17 @@ _EXPORTS = {
     "Reference": "datacheck.schema_rules",
     "Plugin": "datacheck.schema_rules",
     "propose_rules": "datacheck.infer_rules",
+    "profile_sliced": "datacheck.slices",
+    "validate_sliced": "datacheck.slice_validation",
+    "label_statistics": "datacheck.lift",
+    "History": "datacheck.history",
+    "MonitorResult": "datacheck.monitor",
+    "skew_files": "datacheck.skew",
+    "SkewReport": "datacheck.skew",
+    "load_tfdv_statistics": "datacheck.tfdv_statistics",
+    "load_tfdv_schema": "datacheck.tfdv_schema",
+    "schema_from_tfdv": "datacheck.tfdv_schema",
+    "schema_to_tfdv": "datacheck.tfdv_schema",
 }
 
 __all__ = sorted(_EXPORTS)
