@@ -78,3 +78,15 @@ def test_missing_or_invalid_schema_file_is_a_schema_file_error(tmp_path: Path) -
 def test_other_schema_objects_are_a_usage_error() -> None:
     with pytest.raises(UsageError):
         datacheck.validate(pl.DataFrame({"x": [1]}), {"columns": []})  # type: ignore[arg-type]
+
+
+def test_every_public_name_resolves_from_the_package() -> None:
+    """`datacheck.X` for every name in `__all__` loads (the exports are lazy: a typo in a module path would only
+    show when a user first touches the name)."""
+    import importlib
+
+    import datacheck
+
+    for name in datacheck.__all__:
+        module = importlib.import_module(datacheck._EXPORTS[name])
+        assert getattr(datacheck, name) is getattr(module, name), name
