@@ -51,7 +51,7 @@ def frame_batches(frame: pl.LazyFrame | pl.DataFrame, batch_rows: int,
     if isinstance(frame, pl.DataFrame):
         return frame.iter_slices(batch_rows)
     if data_file is not None and data_file.format in RANDOM_ACCESS_FORMATS:
-        return read_ahead(parquet_slices(frame, batch_rows, data_file.path))
+        return read_ahead(parquet_slices(frame, batch_rows, data_file.read_path))
     return iter(frame.collect_batches(chunk_size=batch_rows, maintain_order=True))
 
 

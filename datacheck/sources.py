@@ -16,13 +16,13 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
 
-from datacheck import csv_layout, json_tables, parquet_layout
+from datacheck import csv_layout, json_tables, parquet_layout, stdin_source
 from datacheck.errors import InputError, SchemaFileError
 from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
 
@@ -95,6 +95,13 @@ class DataFile:
     format: str
     compression: str | None = None
     delimiter: str | None = None
+    #: Where the bytes are read from when `path` only names them (stdin's local copy); None: at `path`.
+    location: str | None = None
+
+    @property
+    def read_path(self) -> str:
+        """The path that reads the file's bytes."""
+        return self.location if self.location is not None else self.path
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,7 @@ class Dataset:
         otherwise (a text file's rows are only known once it has been read)."""
         if not self.files or any(f.format != "parquet" for f in self.files):
             return None
-        return parquet_layout.total_rows(f.path for f in self.files)  # None: the scan will report the file
+        return parquet_layout.total_rows(f.read_path for f in self.files)  # None: the scan will report the file
 
 
 # --------------------------------------------------------------------------------------------- resolving
@@ -159,9 +166,21 @@ def resolve(paths: Iterable[str | os.PathLike[str]], options: ReadOptions | None
         return load_statistics(names[0])
     files: dict[str, DataFile] = {}  # by path: a file named twice (a glob and its name) is read once
     for raw in names:
-        for path in _expand(raw, options):
-            files.setdefault(path, _data_file(path, options))
+        for data_file in _external_files(raw, options) or [_data_file(p, options) for p in _expand(raw, options)]:
+            files.setdefault(data_file.path, data_file)
     return Dataset(tuple(files.values()), options)
+
+
+def _external_files(raw: str, options: ReadOptions) -> list[DataFile] | None:
+    """DATA that is not a local file, directory or glob: stdin or a pipe (copied to a local file once); None
+    for a local path."""
+    if stdin_source.is_stream(raw):
+        given = options.input_format or (_guess_format(raw) if raw != stdin_source.STDIN else None)
+        if given is not None and given not in FORMATS:
+            raise InputError(f"unknown input format {given!r}", hint=f"use one of {', '.join(FORMATS)}")
+        copy = stdin_source.copy_stream(raw, given)
+        return [DataFile(copy.name, copy.format, copy.compression, options.delimiter, copy.location)]
+    return None
 
 
 def _expand(raw: str, options: ReadOptions) -> list[str]:
@@ -282,6 +301,8 @@ def scan_file(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
 
 def scan_file_with_layout(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, ReadLayout]:
     """`scan_file`, with what the reading found in the file's text (blank lines, stripped padding)."""
+    if data_file.location is not None:
+        return _scan_copy(data_file, options)
     path, fmt = data_file.path, data_file.format
     try:
         if fmt == "parquet":
@@ -299,6 +320,24 @@ def scan_file_with_layout(data_file: DataFile, options: ReadOptions) -> tuple[pl
         raise
     except Exception as exc:  # polars raises many exception types for unreadable files
         raise read_error(exc, data_file) from None
+
+
+def _scan_copy(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, ReadLayout]:
+    """A file read from a local copy (`location`), named by its `path` in errors and notes."""
+    assert data_file.location is not None
+    location, name = data_file.location, data_file.path
+    on_note = options.on_note
+    renamed = replace(options, on_note=(lambda text: on_note(text.replace(location, name))) if on_note else None)
+    try:
+        return scan_file_with_layout(replace(data_file, path=location, location=None), renamed)
+    except InputError as exc:
+        raise _renamed(exc, location, name) from None
+
+
+def _renamed(exc: InputError, location: str, name: str) -> InputError:
+    if exc.path != location:
+        return exc
+    return InputError(exc.reason.replace(location, name), path=name, line=exc.line, column=exc.column, hint=exc.hint)
 
 
 def _csv_kwargs(data_file: DataFile, options: ReadOptions) -> dict[str, Any]:
@@ -572,6 +611,9 @@ _OFFSET = re.compile(r"offset in the file is (\d+) bytes")
 
 def read_error(exc: BaseException, data_file: DataFile) -> InputError:
     """Translate a reader's exception (raised while scanning `data_file`) into an InputError with a line number."""
+    if data_file.location is not None:
+        local = replace(data_file, path=data_file.location, location=None)
+        return _renamed(read_error(exc, local), data_file.location, data_file.path)
     message = str(exc)
     path = data_file.path
     if isinstance(exc, InputError):

@@ -29,7 +29,8 @@ import typer
 from datacheck.render.registry import Kind, formats
 from datacheck.sources import ReadOptions
 
-DataArg = Annotated[list[str], typer.Argument(help="Data: files, directories, globs, or a saved statistics file.",
+DataArg = Annotated[list[str], typer.Argument(help="Data: files, directories, globs, - (stdin), s3:// or https:// "
+                                                   "URLs, a database URI, or saved statistics (docs/sources.md).",
                                               show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write the result to FILE (atomically) instead of stdout.")]
