@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from datacheck import csv_layout, json_tables, parquet_layout, stdin_source
+from datacheck import csv_layout, decimal_comma, json_tables, parquet_layout, stdin_source
 from datacheck.errors import InputError, SchemaFileError
 from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
 
@@ -71,6 +71,7 @@ class ReadOptions:
         keep_whitespace: keep the spaces that start CSV fields after the delimiter (`39, State-gov`). By
             default a file whose fields are padded so is read without them, names and values, so that
             numbers are numbers (see `datacheck.csv_layout`).
+        decimal_comma: read CSV numbers written with a decimal comma (`1,5`); the delimiter is then usually ';'.
         on_note: called with a one-line note when a file is read differently from its raw text (the padding
             stripped); the CLI prints it on stderr. A module-level function, so that options still pickle
             for the process engine.
@@ -83,6 +84,7 @@ class ReadOptions:
     has_header: bool = True
     allow_empty: bool = False
     keep_whitespace: bool = False
+    decimal_comma: bool = False
     on_note: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
@@ -350,6 +352,7 @@ def _csv_kwargs(data_file: DataFile, options: ReadOptions) -> dict[str, Any]:
         "separator": separator,
         "has_header": options.has_header,
         "null_values": list(options.null_values) or None,
+        "decimal_comma": options.decimal_comma,
     }
 
 
@@ -387,10 +390,21 @@ def _scan_csv(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, 
     if strip and options.on_note is not None:
         options.on_note(f"{data_file.path}: fields start with a space after the delimiter; read without it "
                         "(names and values). Pass --keep-whitespace to keep it.")
+    if not options.decimal_comma and options.on_note is not None:
+        _note_decimal_comma(rows, frame, data_file, options.on_note, kwargs)
     return frame, ReadLayout(blank.count, strip)
 
 
 _ROW_INDEX = "\0row"
+
+
+def _note_decimal_comma(rows: list[list[str]], frame: pl.LazyFrame, data_file: DataFile,
+                        on_note: Callable[[str], None], kwargs: dict[str, Any]) -> None:
+    names = decimal_comma.text_columns_of_decimal_numbers(rows, kwargs["has_header"], frame.collect_schema())
+    if names:
+        shown = ", ".join(repr(n) for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        on_note(f"{data_file.path}: {shown} {'holds' if len(names) == 1 else 'hold'} numbers written with a decimal "
+                "comma (1,5), read as text. Pass --decimal-comma to read them as numbers.")
 
 
 def _scan_padded_csv(source: str | bytes, size: int, encoding: CsvEncoding, kwargs: dict[str, Any],

@@ -3,8 +3,9 @@
 typer builds a command's options from its signature, and has no groups of parameters. So the options that
 always come together are added by decorators that rewrite the signature typer reads:
 
-- `read_options` puts the six options that say how to read DATA (--input-format, --delimiter, --encoding,
-  --null-value, --no-header, --keep-whitespace) where the command has its `read: ReadOptions` parameter, and
+- `read_options` puts the seven options that say how to read DATA (--input-format, --delimiter, --encoding,
+  --null-value, --no-header, --keep-whitespace,
+  --decimal-comma) where the command has its `read: ReadOptions` parameter, and
   hands the command one `ReadOptions` built from them.
 - `format_choices(kind)` makes the choices of the command's `fmt` option the formats the render registry
   can write for `kind`: `--help` lists exactly those, and any other value is a usage error (exit 2).
@@ -37,7 +38,7 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o",
 
 Command = Callable[..., None]
 
-# The six read options, in the order --help lists them, with their defaults.
+# The seven read options, in the order --help lists them, with their defaults.
 _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("input_format", Annotated[str | None, typer.Option(
         "--input-format",
@@ -55,6 +56,9 @@ _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
         "--keep-whitespace",
         help="Keep the spaces after the CSV delimiter ('39, State-gov'); by default they are stripped from names "
              "and values when the file is laid out so.")], False),
+    ("decimal_comma", Annotated[bool, typer.Option(
+        "--decimal-comma", help="CSV numbers are written with a decimal comma (1,5), as in European exports; "
+                                "use with --delimiter ';'.")], False),
 )
 
 _noted: set[str] = set()
@@ -70,14 +74,14 @@ def note_on_stderr(text: str) -> None:
 
 
 def read_options(command: Command) -> Command:
-    """Give `command` the six read options in place of its `read: ReadOptions` parameter."""
+    """Give `command` the seven read options in place of its `read: ReadOptions` parameter."""
 
     @functools.wraps(command)
     def with_read_options(**kwargs: Any) -> None:
         read = ReadOptions(input_format=kwargs.pop("input_format"), delimiter=kwargs.pop("delimiter"),
                            encoding=kwargs.pop("encoding"), null_values=tuple(kwargs.pop("null_value") or ()),
                            has_header=not kwargs.pop("no_header"), keep_whitespace=kwargs.pop("keep_whitespace"),
-                           on_note=note_on_stderr)
+                           decimal_comma=kwargs.pop("decimal_comma"), on_note=note_on_stderr)
         command(**kwargs, read=read)
 
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
