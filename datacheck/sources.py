@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from datacheck import csv_layout, decimal_comma, json_tables, parquet_layout, stdin_source
+from datacheck import csv_layout, decimal_comma, json_tables, parquet_layout, remote, stdin_source
 from datacheck.errors import InputError, SchemaFileError
 from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
 
@@ -72,6 +72,8 @@ class ReadOptions:
             default a file whose fields are padded so is read without them, names and values, so that
             numbers are numbers (see `datacheck.csv_layout`).
         decimal_comma: read CSV numbers written with a decimal comma (`1,5`); the delimiter is then usually ';'.
+        storage_options: settings of object stores (credentials, endpoint, region) as (key, value) pairs, with
+            polars' key names; they add to the environment's (see `datacheck.remote`).
         on_note: called with a one-line note when a file is read differently from its raw text (the padding
             stripped); the CLI prints it on stderr. A module-level function, so that options still pickle
             for the process engine.
@@ -85,6 +87,7 @@ class ReadOptions:
     allow_empty: bool = False
     keep_whitespace: bool = False
     decimal_comma: bool = False
+    storage_options: tuple[tuple[str, str], ...] = ()
     on_note: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
@@ -182,7 +185,23 @@ def _external_files(raw: str, options: ReadOptions) -> list[DataFile] | None:
             raise InputError(f"unknown input format {given!r}", hint=f"use one of {', '.join(FORMATS)}")
         copy = stdin_source.copy_stream(raw, given)
         return [DataFile(copy.name, copy.format, copy.compression, options.delimiter, copy.location)]
+    if remote.is_remote(raw):
+        storage = dict(options.storage_options)
+        return [_remote_file(url, options, storage) for url in remote.list_objects(raw, storage)]
     return None
+
+
+def _remote_file(url: str, options: ReadOptions, storage: dict[str, str]) -> DataFile:
+    """An object store's file: read by polars where it streams the format, else from a local copy."""
+    name = url.split("?", 1)[0]
+    compression = next((c for s, c in COMPRESSIONS.items() if name.lower().endswith(s)), None)
+    fmt = options.input_format or _guess_format(name)
+    if fmt is None or fmt not in FORMATS:
+        raise InputError("cannot tell the file format from the extension", path=url,
+                         hint="pass --input-format csv|tsv|parquet|ndjson|json|ipc")
+    if fmt in remote.NATIVE_FORMATS and compression is None and remote.scheme(url) not in ("http", "https"):
+        return DataFile(url, fmt, None, options.delimiter)
+    return DataFile(url, fmt, compression, options.delimiter, remote.local_copy(url, storage))
 
 
 def _expand(raw: str, options: ReadOptions) -> list[str]:
@@ -307,6 +326,11 @@ def scan_file_with_layout(data_file: DataFile, options: ReadOptions) -> tuple[pl
         return _scan_copy(data_file, options)
     path, fmt = data_file.path, data_file.format
     try:
+        if remote.is_remote(path):  # a format polars streams from the store (see `_remote_file`)
+            store = remote.polars_options(dict(options.storage_options))
+            if fmt in ("parquet", "ipc"):
+                return (pl.scan_parquet if fmt == "parquet" else pl.scan_ipc)(path, **store), ReadLayout()
+            return pl.scan_ndjson(path, infer_schema_length=CSV_INFER_ROWS, **store), ReadLayout()
         if fmt == "parquet":
             return pl.scan_parquet(path), ReadLayout()
         if fmt == "ipc":

@@ -3,9 +3,9 @@
 typer builds a command's options from its signature, and has no groups of parameters. So the options that
 always come together are added by decorators that rewrite the signature typer reads:
 
-- `read_options` puts the seven options that say how to read DATA (--input-format, --delimiter, --encoding,
+- `read_options` puts the eight options that say how to read DATA (--input-format, --delimiter, --encoding,
   --null-value, --no-header, --keep-whitespace,
-  --decimal-comma) where the command has its `read: ReadOptions` parameter, and
+  --decimal-comma, --storage-option) where the command has its `read: ReadOptions` parameter, and
   hands the command one `ReadOptions` built from them.
 - `format_choices(kind)` makes the choices of the command's `fmt` option the formats the render registry
   can write for `kind`: `--help` lists exactly those, and any other value is a usage error (exit 2).
@@ -38,7 +38,7 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o",
 
 Command = Callable[..., None]
 
-# The seven read options, in the order --help lists them, with their defaults.
+# The eight read options, in the order --help lists them, with their defaults.
 _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("input_format", Annotated[str | None, typer.Option(
         "--input-format",
@@ -59,6 +59,11 @@ _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("decimal_comma", Annotated[bool, typer.Option(
         "--decimal-comma", help="CSV numbers are written with a decimal comma (1,5), as in European exports; "
                                 "use with --delimiter ';'.")], False),
+    ("storage_option", Annotated[list[str] | None, typer.Option(
+        "--storage-option", metavar="KEY=VALUE",
+        help="A setting of the object store for s3://, gs://, az:// DATA (repeatable), with polars' key names, e.g. "
+             "--storage-option aws_region=eu-west-1; credentials also come from the usual environment "
+             "variables.")], None),
 )
 
 _noted: set[str] = set()
@@ -74,20 +79,31 @@ def note_on_stderr(text: str) -> None:
 
 
 def read_options(command: Command) -> Command:
-    """Give `command` the seven read options in place of its `read: ReadOptions` parameter."""
+    """Give `command` the eight read options in place of its `read: ReadOptions` parameter."""
 
     @functools.wraps(command)
     def with_read_options(**kwargs: Any) -> None:
         read = ReadOptions(input_format=kwargs.pop("input_format"), delimiter=kwargs.pop("delimiter"),
                            encoding=kwargs.pop("encoding"), null_values=tuple(kwargs.pop("null_value") or ()),
                            has_header=not kwargs.pop("no_header"), keep_whitespace=kwargs.pop("keep_whitespace"),
-                           decimal_comma=kwargs.pop("decimal_comma"), on_note=note_on_stderr)
+                           decimal_comma=kwargs.pop("decimal_comma"),
+                           storage_options=_key_values(kwargs.pop("storage_option")), on_note=note_on_stderr)
         command(**kwargs, read=read)
 
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
               for name, annotation, default in _READ_OPTIONS]
     _set_parameters(with_read_options, command, "read", lambda _: shared)
     return with_read_options
+
+
+def _key_values(items: list[str] | None) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in items or ():
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise typer.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--storage-option")
+        pairs.append((key.strip(), value))
+    return tuple(pairs)
 
 
 def format_choices(kind: Kind[Any]) -> Callable[[Command], Command]:
