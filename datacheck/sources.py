@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from datacheck import csv_layout, decimal_comma, json_tables, parquet_layout, remote, stdin_source
+from datacheck import csv_layout, databases, decimal_comma, json_tables, parquet_layout, remote, stdin_source
 from datacheck.errors import InputError, SchemaFileError
 from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
 
@@ -74,6 +74,7 @@ class ReadOptions:
         decimal_comma: read CSV numbers written with a decimal comma (`1,5`); the delimiter is then usually ';'.
         storage_options: settings of object stores (credentials, endpoint, region) as (key, value) pairs, with
             polars' key names; they add to the environment's (see `datacheck.remote`).
+        sql, table: for a database URI as DATA, the query to run or the table to read (see `datacheck.databases`).
         on_note: called with a one-line note when a file is read differently from its raw text (the padding
             stripped); the CLI prints it on stderr. A module-level function, so that options still pickle
             for the process engine.
@@ -88,6 +89,8 @@ class ReadOptions:
     keep_whitespace: bool = False
     decimal_comma: bool = False
     storage_options: tuple[tuple[str, str], ...] = ()
+    sql: str | None = None
+    table: str | None = None
     on_note: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
@@ -102,6 +105,8 @@ class DataFile:
     delimiter: str | None = None
     #: Where the bytes are read from when `path` only names them (stdin's local copy); None: at `path`.
     location: str | None = None
+    #: For a database (format "database"): the query whose result is the data; `location` is the URI.
+    query: str | None = None
 
     @property
     def read_path(self) -> str:
@@ -185,6 +190,10 @@ def _external_files(raw: str, options: ReadOptions) -> list[DataFile] | None:
             raise InputError(f"unknown input format {given!r}", hint=f"use one of {', '.join(FORMATS)}")
         copy = stdin_source.copy_stream(raw, given)
         return [DataFile(copy.name, copy.format, copy.compression, options.delimiter, copy.location)]
+    if databases.is_database(raw):
+        text = databases.query(options.sql, options.table, raw)  # refuses a missing or odd query at once
+        return [DataFile(databases.display_name(raw, options.sql, options.table), "database", location=raw,
+                         query=text)]
     if remote.is_remote(raw):
         storage = dict(options.storage_options)
         return [_remote_file(url, options, storage) for url in remote.list_objects(raw, storage)]
@@ -322,6 +331,8 @@ def scan_file(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
 
 def scan_file_with_layout(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, ReadLayout]:
     """`scan_file`, with what the reading found in the file's text (blank lines, stripped padding)."""
+    if data_file.format == "database":  # `location` is the connection URI, `path` its name without a password
+        return databases.scan(data_file.read_path, data_file.query or "", data_file.path), ReadLayout()
     if data_file.location is not None:
         return _scan_copy(data_file, options)
     path, fmt = data_file.path, data_file.format
@@ -649,6 +660,8 @@ _OFFSET = re.compile(r"offset in the file is (\d+) bytes")
 
 def read_error(exc: BaseException, data_file: DataFile) -> InputError:
     """Translate a reader's exception (raised while scanning `data_file`) into an InputError with a line number."""
+    if data_file.format == "database":
+        return InputError(f"cannot read the query's result: {_first_line(exc)}", path=data_file.path)
     if data_file.location is not None:
         local = replace(data_file, path=data_file.location, location=None)
         return _renamed(read_error(exc, local), data_file.location, data_file.path)

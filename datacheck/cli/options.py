@@ -3,9 +3,10 @@
 typer builds a command's options from its signature, and has no groups of parameters. So the options that
 always come together are added by decorators that rewrite the signature typer reads:
 
-- `read_options` puts the eight options that say how to read DATA (--input-format, --delimiter, --encoding,
+- `read_options` puts the ten options that say how to read DATA (--input-format, --delimiter, --encoding,
   --null-value, --no-header, --keep-whitespace,
-  --decimal-comma, --storage-option) where the command has its `read: ReadOptions` parameter, and
+  --decimal-comma, --storage-option,
+  --sql, --table) where the command has its `read: ReadOptions` parameter, and
   hands the command one `ReadOptions` built from them.
 - `format_choices(kind)` makes the choices of the command's `fmt` option the formats the render registry
   can write for `kind`: `--help` lists exactly those, and any other value is a usage error (exit 2).
@@ -38,7 +39,7 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o",
 
 Command = Callable[..., None]
 
-# The eight read options, in the order --help lists them, with their defaults.
+# The ten read options, in the order --help lists them, with their defaults.
 _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("input_format", Annotated[str | None, typer.Option(
         "--input-format",
@@ -64,6 +65,12 @@ _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
         help="A setting of the object store for s3://, gs://, az:// DATA (repeatable), with polars' key names, e.g. "
              "--storage-option aws_region=eu-west-1; credentials also come from the usual environment "
              "variables.")], None),
+    ("sql", Annotated[str | None, typer.Option(
+        "--sql", metavar="QUERY",
+        help="With a database URI as DATA (postgresql://, sqlite:///, duckdb:///): the query whose rows are checked.")],
+     None),
+    ("table", Annotated[str | None, typer.Option(
+        "--table", metavar="NAME", help="With a database URI as DATA: the table whose rows are checked.")], None),
 )
 
 _noted: set[str] = set()
@@ -79,7 +86,7 @@ def note_on_stderr(text: str) -> None:
 
 
 def read_options(command: Command) -> Command:
-    """Give `command` the eight read options in place of its `read: ReadOptions` parameter."""
+    """Give `command` the ten read options in place of its `read: ReadOptions` parameter."""
 
     @functools.wraps(command)
     def with_read_options(**kwargs: Any) -> None:
@@ -87,13 +94,25 @@ def read_options(command: Command) -> Command:
                            encoding=kwargs.pop("encoding"), null_values=tuple(kwargs.pop("null_value") or ()),
                            has_header=not kwargs.pop("no_header"), keep_whitespace=kwargs.pop("keep_whitespace"),
                            decimal_comma=kwargs.pop("decimal_comma"),
-                           storage_options=_key_values(kwargs.pop("storage_option")), on_note=note_on_stderr)
+                           storage_options=_key_values(kwargs.pop("storage_option")), sql=kwargs.pop("sql"),
+                           table=kwargs.pop("table"), on_note=note_on_stderr)
+        if (read.sql is not None or read.table is not None) and not _names_a_database(kwargs):
+            raise typer.BadParameter("--sql and --table read a database: give its URI as DATA "
+                                     "(postgresql://..., sqlite:///file.db, duckdb:///file.duckdb)",
+                                     param_hint="--sql/--table")
         command(**kwargs, read=read)
 
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
               for name, annotation, default in _READ_OPTIONS]
     _set_parameters(with_read_options, command, "read", lambda _: shared)
     return with_read_options
+
+
+def _names_a_database(arguments: dict[str, Any]) -> bool:
+    from datacheck.databases import is_database
+
+    values = [v for value in arguments.values() for v in (value if isinstance(value, list) else [value])]
+    return any(isinstance(v, str) and is_database(v) for v in values)
 
 
 def _key_values(items: list[str] | None) -> tuple[tuple[str, str], ...]:
