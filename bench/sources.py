@@ -51,7 +51,7 @@ def _data(rows: int, data_dir: Path, env: dict) -> Path:
     return path
 
 
-def run(rows: int, data_dir: Path) -> dict:
+def run(rows: int, data_dir: Path, out_dir: Path | None = None) -> dict:
     reason = missing_reason()
     if reason is not None:
         raise SystemExit(f"cannot run: {reason}")
@@ -59,7 +59,8 @@ def run(rows: int, data_dir: Path) -> dict:
     env = {"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"}
     path = _data(rows, data_dir, env)
     results: dict = {"rows": rows}
-    with cluster() as uri, tempfile.TemporaryDirectory() as tmp:
+    with cluster() as uri, tempfile.TemporaryDirectory() as scratch:
+        tmp = out_dir or Path(scratch)
         results["load_seconds"] = round(measure([*python, "-c", LOAD, uri, str(path)], env=env).seconds, 2)
         outputs = {}
         for label, data in (("file", [str(path)]), ("database", [uri, "--table", TABLE])):
@@ -68,6 +69,7 @@ def run(rows: int, data_dir: Path) -> dict:
             results[label] = {"seconds": round(run_.seconds, 2), "peak_rss": run_.peak_rss}
             outputs[label] = out.read_text(encoding="utf-8")
         name = f"{uri}#table={TABLE}"
+        results["names"] = {"file": str(path), "database": name}
         local = outputs["file"].replace(str(path), "DATA").replace('"format": "parquet"', '"format": "database"')
         results["same_statistics"] = local == outputs["database"].replace(name, "DATA")
         connectors = {"adbc stream": ADBC_READ, "adbc whole table": ADBC_WHOLE}
@@ -88,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--out-dir", type=Path, help="keep the two statistics files here (file.json, database.json)")
     args = parser.parse_args(argv)
-    results = run(args.rows, args.data_dir)
+    results = run(args.rows, args.data_dir, args.out_dir)
     if args.json:
         print(json.dumps(results, indent=2))
     else:

@@ -1,5 +1,8 @@
 """DATA -> something we can scan: files, directories, globs, saved statistics files and in-memory frames.
 
+Inputs that are not local paths are dispatched in `_external_files`: stdin and pipes (`stdin_source`), object
+stores and web servers (`remote`), databases (`databases`); see docs/sources.md.
+
 This is the edge where bytes come in. It knows file formats, CSV options and how to turn a reader's
 failure into a `InputError` that names the file (and the line, where one can be found). The core
 (`profile`, `infer`, `validate`, `drift`) never opens a file itself.
