@@ -41,4 +41,14 @@ def text_columns_of_decimal_numbers(rows: Sequence[Sequence[str]], has_header: b
     return found
 
 
-__all__ = ["DECIMAL_COMMA_NUMBER", "text_columns_of_decimal_numbers"]
+def note(rows: Sequence[Sequence[str]], has_header: bool, schema: Mapping[str, pl.DataType], path: str) -> str | None:
+    """The note that names the text columns of decimal-comma numbers and the flag that reads them, or None."""
+    names = text_columns_of_decimal_numbers(rows, has_header, schema)
+    if not names:
+        return None
+    shown = ", ".join(repr(n) for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (f"{path}: {shown} {'holds' if len(names) == 1 else 'hold'} numbers written with a decimal comma (1,5), "
+            "read as text. Pass --decimal-comma to read them as numbers.")
+
+
+__all__ = ["DECIMAL_COMMA_NUMBER", "note", "text_columns_of_decimal_numbers"]

@@ -429,20 +429,13 @@ def _scan_csv(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, 
         options.on_note(f"{data_file.path}: fields start with a space after the delimiter; read without it "
                         "(names and values). Pass --keep-whitespace to keep it.")
     if not options.decimal_comma and options.on_note is not None:
-        _note_decimal_comma(rows, frame, data_file, options.on_note, kwargs)
+        note = decimal_comma.note(rows, kwargs["has_header"], frame.collect_schema(), data_file.path)
+        if note is not None:
+            options.on_note(note)
     return frame, ReadLayout(blank.count, strip)
 
 
 _ROW_INDEX = "\0row"
-
-
-def _note_decimal_comma(rows: list[list[str]], frame: pl.LazyFrame, data_file: DataFile,
-                        on_note: Callable[[str], None], kwargs: dict[str, Any]) -> None:
-    names = decimal_comma.text_columns_of_decimal_numbers(rows, kwargs["has_header"], frame.collect_schema())
-    if names:
-        shown = ", ".join(repr(n) for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        on_note(f"{data_file.path}: {shown} {'holds' if len(names) == 1 else 'hold'} numbers written with a decimal "
-                "comma (1,5), read as text. Pass --decimal-comma to read them as numbers.")
 
 
 def _scan_padded_csv(source: str | bytes, size: int, encoding: CsvEncoding, kwargs: dict[str, Any],
