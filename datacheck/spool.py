@@ -28,7 +28,7 @@ HEAD_BYTES = 1 << 16
 _open_copies: list[int] = []  # descriptors of unlinked copies: they keep the copies alive until the process ends
 
 
-def spool(stream: BinaryIO, prefix: str, on_head: Callable[[bytes], None] | None = None) -> tuple[str, bytes, int]:
+def spool(stream: BinaryIO, prefix: str, on_head: Callable[[bytes], object] | None = None) -> tuple[str, bytes, int]:
     """Copy `stream` to a temporary file; return (a path that reads it, the first HEAD_BYTES, the size).
 
     `on_head` sees the first bytes before the rest is copied, so that a stream refused for its format (a

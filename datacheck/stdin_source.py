@@ -96,13 +96,20 @@ def _cached(key: object, keep: object, make: Callable[[], StreamCopy]) -> Stream
 
 
 def _copy(stream: BinaryIO, name: str, input_format: str | None) -> StreamCopy:
-    location, head, size = spool(stream, "datacheck-stdin-")
+    def sniffed(head: bytes) -> str:
+        return input_format or sniff_format(_decompressed_head(head, _compression(head)), name)
+
+    # The format is told from the first bytes before the rest is copied: `datacheck stats /dev/zero` stops at
+    # 64 KiB of NUL bytes instead of filling the disk.
+    location, head, size = spool(stream, "datacheck-stdin-", on_head=lambda head: None if not head else sniffed(head))
     if size == 0:
         raise InputError("the input is empty (0 bytes)", path=name,
                          hint="check the command that writes to the pipe")
-    compression = next((kind for magic, kind in _COMPRESSION_MAGIC if head.startswith(magic)), None)
-    fmt = input_format or sniff_format(_decompressed_head(head, compression), name)
-    return StreamCopy(name, location, fmt, compression)
+    return StreamCopy(name, location, sniffed(head), _compression(head))
+
+
+def _compression(head: bytes) -> str | None:
+    return next((kind for magic, kind in _COMPRESSION_MAGIC if head.startswith(magic)), None)
 
 
 def _decompressed_head(head: bytes, compression: str | None) -> bytes:

@@ -102,3 +102,9 @@ def test_input_format_is_obeyed() -> None:
     # Sniffed, this is CSV; read as the TSV asked for, every line is one field, and the reader says so.
     proc = cli("stats", "-", "--input-format", "tsv", stdin=b"a,b\n1,2\n3,4\n")
     assert proc.returncode == 2 and b"not on the delimiter '\\t'" in proc.stderr, proc.stderr.decode()
+
+
+def test_an_endless_binary_device_is_refused_from_its_first_bytes(tmp_path: Path) -> None:
+    proc = cli("stats", "/dev/zero", env={"TMPDIR": str(tmp_path)}, timeout=60)
+    assert proc.returncode == 2 and b"cannot tell the format" in proc.stderr, proc.stderr.decode()
+    assert list(tmp_path.iterdir()) == []  # the partial copy is removed
