@@ -185,8 +185,8 @@ def resolve(paths: Iterable[str | os.PathLike[str]], options: ReadOptions | None
 
 
 def _external_files(raw: str, options: ReadOptions) -> list[DataFile] | None:
-    """DATA that is not a local file, directory or glob: stdin or a pipe (copied to a local file once); None
-    for a local path."""
+    """DATA that is not a local file, directory or glob: stdin or a pipe (copied to a local file once), a
+    database URI, an object store's or web server's URL (or glob); None for a local path."""
     if stdin_source.is_stream(raw):
         given = options.input_format or (_guess_format(raw) if raw != stdin_source.STDIN else None)
         if given is not None and given not in FORMATS:
