@@ -16,7 +16,7 @@ the module. Everything else is imported on first use.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
@@ -37,6 +37,11 @@ _EXPORTS = {
     "InputError": "datacheck.errors",
     "SchemaFileError": "datacheck.errors",
     "UsageError": "datacheck.errors",
+    "Rule": "datacheck.schema_rules",
+    "Freshness": "datacheck.schema_rules",
+    "Reference": "datacheck.schema_rules",
+    "Plugin": "datacheck.schema_rules",
+    "propose_rules": "datacheck.infer_rules",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -44,6 +49,21 @@ __all__ = sorted(_EXPORTS)
 from datacheck.checks import validate  # noqa: E402, F401
 from datacheck.drift import drift  # noqa: E402, F401  (see the module docstring)
 from datacheck.profile import merge, profile  # noqa: E402, F401
+
+# What type checkers and editors see (the package is typed: py.typed); at run time these load on first use.
+if TYPE_CHECKING:
+    from datacheck.checks import Report as Report
+    from datacheck.drift import DriftReport as DriftReport
+    from datacheck.errors import DatacheckError as DatacheckError
+    from datacheck.errors import InputError as InputError
+    from datacheck.errors import SchemaFileError as SchemaFileError
+    from datacheck.errors import UsageError as UsageError
+    from datacheck.infer import infer_schema as infer_schema
+    from datacheck.schema import Schema as Schema
+    from datacheck.sources import ReadOptions as ReadOptions
+    from datacheck.sources import load_statistics as load_statistics
+    from datacheck.statistics import ColumnStats as ColumnStats
+    from datacheck.statistics import Statistics as Statistics
 
 
 def __getattr__(name: str) -> Any:

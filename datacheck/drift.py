@@ -28,12 +28,13 @@ returns a frozen `DriftReport`. It never prints and never reads a file except th
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datacheck.drift_methods import (
     METHOD_ALIASES,
@@ -55,6 +56,9 @@ from datacheck.drift_signals import (
 from datacheck.errors import UsageError
 from datacheck.finite import finite_or_none
 from datacheck.statistics import ColumnStats, Statistics
+
+if TYPE_CHECKING:
+    import polars as pl
 
 DRIFT_FORMAT = "datacheck.drift"
 #: 2: every column carries its signals (missingness, new and vanished values) and the ones that drifted.
@@ -226,6 +230,8 @@ class DriftReport:
     row_count_threshold: float | None = None
     row_count_drifted: bool = False
     environment: str | None = None
+    #: With --slice: every slice's drift, most drifted first (see SliceDrift and datacheck.slice_drift).
+    slices: tuple[SliceDrift, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -243,8 +249,17 @@ class DriftReport:
                 return col
         return None
 
+    def frame(self) -> pl.DataFrame:
+        """One row per column, as a polars DataFrame (columns: datacheck.frames.DRIFT_SCHEMA)."""
+        # By name, as the render registry loads its modules: datacheck.frames refers to this module's types.
+        return importlib.import_module("datacheck.frames").drift_frame(self)
+
+    def _repr_html_(self) -> str:
+        """The HTML drift report, inline in a notebook cell (datacheck.notebook)."""
+        return importlib.import_module("datacheck.notebook").drift_cell(self)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "format": DRIFT_FORMAT,
             "version": DRIFT_VERSION,
             "passed": self.passed,
@@ -263,6 +278,9 @@ class DriftReport:
             },
             "columns": [c.to_dict() for c in self.columns],
         }
+        if self.slices:  # written only with --slice, so unsliced reports read as before
+            out["slices"] = [s.to_dict() for s in self.slices]
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DriftReport:
@@ -274,7 +292,49 @@ class DriftReport:
             row_count_current=int(summary["row_count_current"]), row_count_change=summary.get("row_count_change"),
             passed=bool(data["passed"]), row_count_threshold=summary.get("row_count_threshold"),
             row_count_drifted=bool(summary.get("row_count_drifted", False)), environment=summary.get("environment"),
+            slices=tuple(SliceDrift.from_dict(s) for s in data.get("slices") or ()),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class SliceDrift:
+    """How one slice moved (``drift --slice``; see datacheck.slice_drift).
+
+    Fields:
+        slicing: the slice columns, comma-separated. slice: ``column=value`` ("other": the pooled slices).
+        status: compared; new_in_current or missing_in_current (the slice appeared or vanished);
+            too_small (fewer rows than the minimum slice size on a side: listed, not compared).
+        baseline_rows, current_rows: the slice's rows on each side.
+        drifted: a column of the slice drifted (at error severity), or a slice of at least the minimum size
+            appeared or vanished.
+        score: how far the slice drifted, for the ranking: the largest ratio over its columns of the measured
+            value to its threshold (tests: log p-value over log threshold); None when nothing was compared.
+        drifted_columns: the slice's drifted columns.
+        report: the slice's own DriftReport (compared slices only).
+    """
+
+    slicing: str
+    slice: str
+    status: str
+    baseline_rows: int
+    current_rows: int
+    drifted: bool
+    score: float | None = None
+    drifted_columns: tuple[str, ...] = ()
+    report: DriftReport | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"slicing": self.slicing, "slice": self.slice, "status": self.status,
+                "baseline_rows": self.baseline_rows, "current_rows": self.current_rows, "drifted": self.drifted,
+                "score": finite_or_none(self.score), "drifted_columns": list(self.drifted_columns),
+                "report": self.report.to_dict() if self.report is not None else None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SliceDrift:
+        report = DriftReport.from_dict(data["report"]) if data.get("report") is not None else None
+        return cls(str(data["slicing"]), str(data["slice"]), str(data["status"]), int(data["baseline_rows"]),
+                   int(data["current_rows"]), bool(data["drifted"]), data.get("score"),
+                   tuple(str(c) for c in data.get("drifted_columns") or ()), report)
 
 
 # ------------------------------------------------------------------------------------------- the API
@@ -601,6 +661,6 @@ def _measure(name: str, b: ColumnStats, c: ColumnStats, choice: _Choice, severit
                        drifted_by=drifted_by)
 
 
-__all__ = ["drift", "compare", "DriftReport", "ColumnDrift", "Signal", "identifier_evidence", "METHODS",
+__all__ = ["drift", "compare", "DriftReport", "ColumnDrift", "SliceDrift", "Signal", "identifier_evidence", "METHODS",
            "METHOD_ALIASES", "LARGE_SAMPLE",
            "canonical_method", "default_threshold", "DRIFT_FORMAT", "DRIFT_VERSION", "STATUSES"]

@@ -7,7 +7,7 @@ and, in the same pass over the data, runs an optional scan observer (validate's 
     local: one streaming scan per file, in order, in this process.
     threads: a thread pool in this process (polars releases the GIL while it reads and aggregates).
     processes: a ``concurrent.futures.ProcessPoolExecutor`` on this machine, no Dask needed.
-    dask: dask.distributed, an optional dependency (``pip install 'datacheck[dask]'``). With a scheduler
+    dask: dask.distributed, an optional dependency (``pip install 'datacheck-cli[dask]'``). With a scheduler
         address it uses that cluster; without one it starts a LocalCluster for the run and closes it after.
 
 The parallel engines cut the dataset into partitions: one per file, and for a large Parquet file one per run
@@ -55,7 +55,8 @@ SPLIT_EVERY = 8
 #: Workers of the LocalCluster started when no scheduler address is given.
 LOCAL_CLUSTER_WORKERS = 2
 ENGINES = ("local", "threads", "processes", "dask")
-DASK_INSTALL_HINT = "install the extra: pip install 'datacheck[dask]' (or use --engine processes, which needs no Dask)"
+DASK_INSTALL_HINT = ("install the extra: pip install 'datacheck-cli[dask]' (or use --engine processes, which needs no "
+                     "Dask)")
 
 
 class ScanObserver(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_atomic(path: Path | str, text: str) -> None:
+def write_atomic(path: Path | str, text: str | bytes) -> None:
     """Write `text` to `path` through a temporary file in the same directory and a rename.
 
     A kill, a full disk or Ctrl-C leaves either the old file or the new one, never a torn file, and no
@@ -25,15 +26,59 @@ def write_atomic(path: Path | str, text: str) -> None:
     Raises:
         InputError: the directory does not exist, or the write or rename failed (the old file is untouched).
     """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    write_atomic_all([(Path(path), text)])
+
+
+def write_atomic_all(files: Sequence[tuple[Path, str | bytes]]) -> None:
+    """Write several files as one step: every text goes to a temporary file beside its target first, and only
+    when all of them are written and synced are they renamed into place.
+
+    So a failure while writing (a missing directory, a full disk, Ctrl-C) leaves every target as it was and no
+    temporary file behind. Only the renames themselves, each atomic, cannot be made one step together; they
+    run last, one after the other, and do not fail short of the disk going away under them.
+
+    Raises:
+        InputError: a directory does not exist, a target is a directory, or a write failed.
+    """
+    for path, _ in files:
+        _check_target(path)
+    written: list[tuple[str, Path]] = []
+    try:
+        for path, text in files:
+            written.append((_write_temporary(path, text), path))
+        for tmp_name, path in written:
+            os.replace(tmp_name, path)
+    except BaseException as exc:  # also KeyboardInterrupt: never leave a temporary file behind
+        for tmp_name, _ in written:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+        if isinstance(exc, OSError):
+            failed = exc.filename or (written[-1][1] if written else files[0][0])
+            raise InputError(f"cannot write {failed}: {exc.strerror or exc}", path=str(failed)) from None
+        raise
+    for directory in dict.fromkeys(_directory(path) for path, _ in files):
+        _sync_directory(directory)
+
+
+def _directory(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def _check_target(path: Path) -> None:
+    directory = _directory(path)
     if not directory.is_dir():
         raise InputError(f"cannot write {path}: directory {directory} does not exist", hint="create it first")
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a directory", hint="give a file name, e.g. -o out.json")
-    data = text.encode("utf-8")
+
+
+def _write_temporary(path: Path, text: str | bytes) -> str:
+    """`text` in a new temporary file beside `path`, synced to disk; its name. Removes it again on failure."""
+    data = text.encode("utf-8") if isinstance(text, str) else text  # bytes: a binary format (TFDV .pb)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_directory(path))
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}", path=str(path)) from None
     try:
@@ -45,8 +90,7 @@ def write_atomic(path: Path | str, text: str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException as exc:  # also KeyboardInterrupt: never leave the temporary file behind
+    except BaseException as exc:
         try:
             os.unlink(tmp_name)
         except OSError:
@@ -54,7 +98,7 @@ def write_atomic(path: Path | str, text: str) -> None:
         if isinstance(exc, OSError):
             raise InputError(f"cannot write {path}: {exc.strerror or exc}", path=str(path)) from None
         raise
-    _sync_directory(directory)
+    return tmp_name
 
 
 def _sync_directory(directory: Path) -> None:

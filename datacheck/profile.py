@@ -20,6 +20,7 @@ This module composes the engine's parts into its public entry points (`profile`,
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -34,6 +35,7 @@ from datacheck.profile_queries import BatchPlan, BatchResults
 from datacheck.profile_scan import Scan
 from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, read_error, resolve
 from datacheck.statistics import SourceInfo, Statistics, column_kind
+from datacheck.timings import ReadClock, log_scan
 
 __all__ = ["BatchObserver", "ProgressCallback", "column_kind", "fold_batches", "merge", "profile", "profile_dataset",
            "profile_frame", "profile_sources"]
@@ -69,9 +71,10 @@ def profile_frame(frame: pl.LazyFrame | pl.DataFrame, *, source: SourceInfo | No
         The Statistics of the frame.
     """
     lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+    reads, started = ReadClock(), time.perf_counter()
     try:
         scan = Scan(lazy.collect_schema())
-        batches = frame_batches(frame, rows_per_batch(len(scan.schema), batch_rows), data_file)
+        batches = reads.timed(frame_batches(frame, rows_per_batch(len(scan.schema), batch_rows), data_file))
         fold_batches(scan, batches, observers, progress)
     except (InputError, UsageError):
         raise
@@ -84,6 +87,7 @@ def profile_frame(frame: pl.LazyFrame | pl.DataFrame, *, source: SourceInfo | No
             raise
         raise read_error(exc, data_file) from None
     info = replace(source, rows=scan.rows) if source is not None else SourceInfo("<memory>", "frame", scan.rows)
+    log_scan(info.path, reads, started, scan.rows)
     return scan.finish([info])
 
 

@@ -11,7 +11,12 @@ from collections.abc import Sequence
 from datacheck import sketches
 from datacheck.errors import UsageError
 from datacheck.profile_accumulator import ColumnAccumulator
-from datacheck.statistics import ColumnStats, SourceInfo, Statistics
+from datacheck.statistics import ColumnStats, SliceStats, Slicing, SourceInfo, Statistics
+
+#: Pooled keys whose row counts a slicing lists at most; beyond, the list is cut and marked incomplete. Counts
+#: are a few dozen bytes a key, and keep merges exact (see `merge_slicing`) for slice columns up to this many
+#: values.
+POOLED_KEYS_LIMIT = 10_000
 
 
 def merge(parts: Sequence[Statistics]) -> Statistics:
@@ -56,7 +61,87 @@ def merge(parts: Sequence[Statistics]) -> Statistics:
         total_rows += part.num_rows
         sources.extend(part.sources)
     columns = tuple(merged[name].finish() for name in order)
-    return Statistics(num_rows=total_rows, columns=columns, sources=tuple(sources))
+    slicings = merge_slicings([part.slicings for part in parts]) if any(p.slicings for p in parts) else ()
+    return Statistics(num_rows=total_rows, columns=columns, sources=tuple(sources), slicings=slicings)
+
+
+# ------------------------------------------------------------------------------------------------ slices
+
+SliceKey = tuple[str | None, ...]
+
+
+def key_order(key: SliceKey) -> tuple[tuple[bool, str], ...]:
+    """Sort key of a slice key: by value, nulls last."""
+    return tuple((value is None, value or "") for value in key)
+
+
+def merge_slicings(parts: Sequence[Sequence[Slicing]]) -> tuple[Slicing, ...]:
+    """The slicings of the union: those every part has (by slice columns), each merged with `merge_slicing`
+    and kept to the smallest `max_slices` of the parts. A slicing some part lacks cannot be merged exactly
+    (that part's rows are in no slice), so it is dropped."""
+    common = [s.columns for s in parts[0] if all(any(t.columns == s.columns for t in p) for p in parts[1:])]
+    merged = []
+    for columns in common:
+        same = [next(t for t in p if t.columns == columns) for p in parts]
+        merged.append(merge_slicing(same, min(s.max_slices for s in same)))
+    return tuple(merged)
+
+
+def merge_slicing(parts: Sequence[Slicing], keep: int) -> Slicing:
+    """The slicing of the union of the parts' rows, with at most `keep` slices kept apart.
+
+    A key stays a slice of its own only if every part either kept it apart or provably lacks it (its pooled
+    keys are listed completely and the key is not among them): otherwise some of its rows sit in a part's
+    pooled "other" and cannot be taken out again, so the key joins the pooled slice. Every kept slice is
+    therefore the exact merge of all its rows, and "other" of all the rest. Past `keep` slices the
+    smallest by rows (ties by key) are pooled.
+    """
+    pooled_keys = [dict(p.pooled) for p in parts]
+    found: dict[SliceKey, list[Statistics]] = {}
+    for part in parts:
+        for item in part.slices:
+            found.setdefault(item.key, []).append(item.statistics)
+    complete = all(p.pooled_complete for p in parts)
+    pooled: dict[SliceKey, int] = {}
+    for keys in pooled_keys:
+        for key, rows in keys.items():
+            pooled[key] = pooled.get(key, 0) + rows
+    others = [p.other.statistics for p in parts if p.other is not None]
+    kept: list[SliceStats] = []
+    for key in sorted(found, key=key_order):
+        apart = all(p.slice(key) is not None or (p.pooled_complete and key not in keys)
+                    for p, keys in zip(parts, pooled_keys))
+        if apart:
+            kept.append(SliceStats(key, merge(found[key])))
+        else:
+            others.extend(found[key])
+            pooled[key] = pooled.get(key, 0) + sum(s.num_rows for s in found[key])
+    merged = Slicing(parts[0].columns, keep, tuple(kept), None, (), complete)
+    return pool_slicing(merged, keep, others, pooled)
+
+
+def pool_slicing(slicing: Slicing, keep: int, others: Sequence[Statistics] = (),
+                 pooled: dict[SliceKey, int] | None = None) -> Slicing:
+    """`slicing` with its `keep` largest slices kept apart (most rows first, ties by key) and the rest merged
+    into "other", together with `others` (statistics already pooled) and `pooled` (their keys' rows)."""
+    pooled = dict(pooled or {})
+    others = list(others) + ([slicing.other.statistics] if slicing.other is not None else [])
+    for key, rows in slicing.pooled:
+        pooled[key] = pooled.get(key, 0) + rows
+    ranked = sorted(slicing.slices, key=lambda s: (-s.rows, key_order(s.key)))
+    for item in ranked[keep:]:
+        others.append(item.statistics)
+        pooled[item.key] = pooled.get(item.key, 0) + item.rows
+    listed = sorted(pooled.items(), key=lambda kv: (-kv[1], key_order(kv[0])))
+    complete = slicing.pooled_complete and len(listed) <= POOLED_KEYS_LIMIT
+    other = SliceStats((), _merged_rows(others)) if others else None
+    return Slicing(slicing.columns, keep, tuple(ranked[:keep]), other, tuple(listed[:POOLED_KEYS_LIMIT]), complete)
+
+
+def _merged_rows(parts: Sequence[Statistics]) -> Statistics:
+    """The merge of slice statistics, which carry no sources."""
+    merged = merge(parts)
+    return Statistics(merged.num_rows, merged.columns)
 
 
 def accumulator_from(stats: ColumnStats) -> ColumnAccumulator:

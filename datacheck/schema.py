@@ -3,7 +3,6 @@
 A schema file is JSON, described by schemas/schema.schema.json:
 
     {
-      "$schema": "https://datacheck.dev/schemas/schema.schema.json",
       "format": "datacheck.schema",
       "version": 1,
       "dataset": {"min_rows": 1, "max_rows": null, "max_row_count_change": null},
@@ -42,9 +41,12 @@ from pathlib import Path
 from typing import Any
 
 from datacheck.errors import SchemaFileError
+from datacheck.schema_rules import Freshness, Plugin, Reference, Rule, rule_problems
 
 SCHEMA_FORMAT = "datacheck.schema"
 SCHEMA_VERSION = 1
+#: The `$id` of schemas/schema.schema.json: an identifier, not an address (no server answers it), so schema
+#: files no longer name it in "$schema"; editors map schema files to the installed JSON Schema (docs/editors.md).
 SCHEMA_ID = "https://datacheck.dev/schemas/schema.schema.json"
 
 #: Logical column types. `type` says what the values *mean*; `stored_as` says how they are stored when the
@@ -189,6 +191,27 @@ class Drift:
 
 
 @dataclass(frozen=True, slots=True)
+class Skew:
+    """A row-level skew check of this column (`datacheck skew --schema`): the two sides joined on keys.
+
+    Fields:
+        max_mismatch_rate: the largest share of matched rows whose value may differ between the sides.
+    """
+
+    max_mismatch_rate: float
+
+    def __post_init__(self) -> None:
+        _check_fraction("skew.max_mismatch_rate", self.max_mismatch_rate)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"max_mismatch_rate": self.max_mismatch_rate}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Skew:
+        return cls(float(data["max_mismatch_rate"]))
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnSchema:
     """What one column must look like.
 
@@ -211,7 +234,12 @@ class ColumnSchema:
         severity: per-anomaly-code overrides of the default severity: {"unexpected_value": "error", ...}, with
             "off" to silence a check for this column. Empty: the catalogue's defaults.
         drift: the drift check against a baseline, or None.
+        skew: the row-level skew check (`datacheck skew --schema`), or None.
         description: free text for the people who read the schema, or None.
+        freshness: how recent a date or datetime column's values must be (datacheck.schema_rules), or None.
+        period: for a date or datetime column, the period every value between min and max must fill ("1d"),
+            or None.
+        references: the other data whose column holds every allowed value (a foreign key), or None.
     """
 
     name: str
@@ -231,6 +259,10 @@ class ColumnSchema:
     severity: Mapping[str, str] = field(default_factory=dict)
     drift: Drift | None = None
     description: str | None = None
+    skew: Skew | None = None
+    freshness: Freshness | None = None
+    period: str | None = None
+    references: Reference | None = None
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -274,6 +306,14 @@ class ColumnSchema:
             out["drift"] = self.drift.to_dict()
         if self.description is not None:
             out["description"] = self.description
+        if self.skew is not None:
+            out["skew"] = self.skew.to_dict()
+        if self.freshness is not None:
+            out["freshness"] = self.freshness.to_dict()
+        if self.period is not None:
+            out["period"] = self.period
+        if self.references is not None:
+            out["references"] = self.references.to_dict()
         return out
 
     @classmethod
@@ -300,6 +340,10 @@ class ColumnSchema:
             severity=dict(data.get("severity") or {}),
             drift=optional("drift", Drift),
             description=data.get("description"),
+            skew=optional("skew", Skew),
+            freshness=optional("freshness", Freshness),
+            period=data.get("period"),
+            references=optional("references", Reference),
         )
 
 
@@ -325,19 +369,26 @@ class DatasetConstraints:
         max_row_count_change: the largest allowed relative change of the row count against a baseline,
             |rows - baseline_rows| / baseline_rows (0.5 allows from half to one and a half times the
             baseline); None: not checked.
+        unique: compound keys: each a list of columns whose values together occur at most once (rows with a
+            null in the key are not compared, as SQL's UNIQUE has it).
     """
 
     min_rows: int | None = 1
     max_rows: int | None = None
     max_row_count_change: float | None = None
+    unique: tuple[tuple[str, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"min_rows": self.min_rows, "max_rows": self.max_rows,
-                "max_row_count_change": self.max_row_count_change}
+        out: dict[str, Any] = {"min_rows": self.min_rows, "max_rows": self.max_rows,
+                               "max_row_count_change": self.max_row_count_change}
+        if self.unique:
+            out["unique"] = [list(key) for key in self.unique]
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DatasetConstraints:
-        return cls(data.get("min_rows", 1), data.get("max_rows"), data.get("max_row_count_change"))
+        return cls(data.get("min_rows", 1), data.get("max_rows"), data.get("max_row_count_change"),
+                   tuple(tuple(key) for key in data.get("unique") or ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,15 +427,23 @@ class Schema:
         environments: name -> Environment, written sorted by name.
         default_environment: the environment used when `validate` gets no --env; None: every required
             column is expected.
+        rules: the user's row rules (datacheck.schema_rules.Rule), checked on every row in the scan.
+        plugins: plug-in check families to run, by entry point name, with their options.
+        slices: the slicings `validate` judges without --slice: "column" or "a,b" (see docs/slices.md).
     """
 
     columns: tuple[ColumnSchema, ...]
     dataset: DatasetConstraints = field(default_factory=DatasetConstraints)
     environments: Mapping[str, Environment] = field(default_factory=dict)
     default_environment: str | None = None
+    rules: tuple[Rule, ...] = ()
+    plugins: tuple[Plugin, ...] = ()
+    slices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "rules", tuple(self.rules))
+        object.__setattr__(self, "plugins", tuple(self.plugins))
         object.__setattr__(self, "environments", _FrozenDict(sorted(dict(self.environments).items())))
 
     # -- queries ---------------------------------------------------------------------------------------------
@@ -423,8 +482,7 @@ class Schema:
     # -- (de)serialization ----------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "$schema": SCHEMA_ID,
+        out = {
             "format": SCHEMA_FORMAT,
             "version": SCHEMA_VERSION,
             "dataset": self.dataset.to_dict(),
@@ -432,6 +490,13 @@ class Schema:
             "environments": {name: env.to_dict() for name, env in self.environments.items()},
             "columns": [c.to_dict() for c in self.columns],
         }
+        if self.rules:
+            out["rules"] = [rule.to_dict() for rule in self.rules]
+        if self.plugins:
+            out["plugins"] = [plugin.to_dict() for plugin in self.plugins]
+        if self.slices:  # written only when set: files read as before
+            out["slices"] = list(self.slices)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Schema:
@@ -441,6 +506,9 @@ class Schema:
             dataset=DatasetConstraints.from_dict(data.get("dataset") or {}),
             environments={k: Environment.from_dict(v) for k, v in (data.get("environments") or {}).items()},
             default_environment=data.get("default_environment"),
+            rules=tuple(Rule.from_dict(r) for r in data.get("rules") or ()),
+            plugins=tuple(Plugin.from_dict(p) for p in data.get("plugins") or ()),
+            slices=tuple(data.get("slices") or ()),
         )
 
     def dumps(self) -> str:
@@ -483,7 +551,7 @@ class Schema:
             noun = "error" if len(problems) == 1 else "errors"
             raise SchemaFileError(f"invalid schema file, {len(problems)} {noun}:\n{listed}", path=source,
                                   hint="run `datacheck schema check FILE` after editing; the JSON Schema is "
-                                       f"{SCHEMA_ID}")
+                                       "schemas/schema.schema.json (`datacheck config` prints where it is installed)")
         return cls.from_dict(data)
 
     @classmethod
@@ -524,7 +592,7 @@ def _check_header(data: Any, source: str) -> None:
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise SchemaFileError(
             f"schema version {version} is newer than this datacheck understands (version {SCHEMA_VERSION})",
-            path=source, hint="upgrade datacheck: pip install -U datacheck")
+            path=source, hint="upgrade datacheck: pip install -U datacheck-cli")
 
 
 def validation_errors(data: Any) -> list[tuple[str, str]]:
@@ -560,6 +628,7 @@ def validation_errors(data: Any) -> list[tuple[str, str]]:
     dataset = data.get("dataset") or {}
     if _ordered(dataset.get("min_rows"), dataset.get("max_rows")) is False:
         found.append(("$.dataset", "min_rows is greater than max_rows"))
+    found.extend(rule_problems(data))
     return sorted(found)
 
 
@@ -633,7 +702,7 @@ def parse_iso(ctype: str, text: str) -> _dt.date | _dt.datetime | _dt.time | Non
 
 
 __all__ = [
-    "Schema", "ColumnSchema", "Domain", "Range", "LengthBounds", "Drift", "DatasetConstraints", "Environment",
+    "Schema", "ColumnSchema", "Domain", "Range", "LengthBounds", "Drift", "Skew", "DatasetConstraints", "Environment",
     "SCHEMA_FORMAT", "SCHEMA_VERSION", "SCHEMA_ID", "TYPES", "NUMERIC_TYPES", "TEMPORAL_TYPES", "STRING_TYPES",
     "SEVERITIES", "validation_errors", "parse_iso",
 ]

@@ -177,6 +177,12 @@ def resolve(paths: Iterable[str | os.PathLike[str]], options: ReadOptions | None
         raise InputError("no DATA given", hint="pass a file, a directory or a glob, e.g. data/*.parquet")
     if len(names) == 1 and is_statistics_file(names[0]):
         return load_statistics(names[0])
+    if len(names) == 1 and _is_tfdv_statistics(names[0]):
+        from datacheck.tfdv_statistics import load_tfdv_statistics
+
+        return load_tfdv_statistics(names[0])
+    if len(names) == 1 and names[0].startswith("history:"):
+        return history_statistics(names[0])
     files: dict[str, DataFile] = {}  # by path: a file named twice (a glob and its name) is read once
     for raw in names:
         for data_file in _external_files(raw, options) or [_data_file(p, options) for p in _expand(raw, options)]:
@@ -288,6 +294,14 @@ def is_statistics_file(path: str) -> bool:
     return b'"format"' in head and STATISTICS_FORMAT.encode() in head
 
 
+def history_statistics(reference: str) -> Statistics:
+    """The statistics a "history:PATH[@SELECTION]" argument names (a baseline from `datacheck monitor`'s history):
+    see `datacheck.history.baseline_statistics`."""
+    from datacheck.history import baseline_statistics
+
+    return baseline_statistics(reference)
+
+
 def load_statistics(path: str | os.PathLike[str]) -> Statistics:
     """Load a statistics file written by `datacheck stats -o`, checked against schemas/statistics.schema.json.
 
@@ -316,12 +330,19 @@ def load_statistics(path: str | os.PathLike[str]) -> Statistics:
     if not isinstance(version, int) or version > STATISTICS_VERSION:
         raise SchemaFileError(f"statistics version {version!r} is newer than this datacheck understands "
                               f"({STATISTICS_VERSION})",
-                              path=path, hint="upgrade datacheck: pip install -U datacheck")
+                              path=path, hint="upgrade datacheck: pip install -U datacheck-cli")
     errors = schema_errors(document, "statistics")
     if errors:
         listing = "; ".join(f"{where}: {message}" for where, message in errors[:10])
         raise SchemaFileError(f"breaks schemas/statistics.schema.json: {listing}", path=path)
     return Statistics.from_dict(document)
+
+
+def _is_tfdv_statistics(path: str) -> bool:
+    """A TFDV statistics file (FeatureStats.pb, .pbtxt, a StatisticsGen TFRecord): see datacheck.tfdv_statistics."""
+    from datacheck.tfdv_statistics import is_tfdv_statistics_file
+
+    return is_tfdv_statistics_file(path)
 
 
 # ----------------------------------------------------------------------------------------------- reading

@@ -18,12 +18,14 @@ Definitions (also in README, "Statistics reference"):
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from datacheck.finite import finite_or_none
+from datacheck.label_model import LabelStats
 
 STATISTICS_FORMAT = "datacheck.statistics"
 STATISTICS_VERSION = 1
@@ -442,6 +444,10 @@ class Statistics:
     num_rows: int
     columns: tuple[ColumnStats, ...]
     sources: tuple[SourceInfo, ...] = ()
+    #: Statistics per slice, one Slicing per `--slice` (see Slicing); empty when the data was not sliced.
+    slicings: tuple[Slicing, ...] = ()
+    #: Features against the label (`--label`, datacheck.lift); None without one. Not kept by merges.
+    labels: LabelStats | None = None
 
     def column(self, name: str) -> ColumnStats | None:
         """The statistics of column `name`, or None when the dataset has no such column."""
@@ -454,14 +460,24 @@ class Statistics:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def _repr_html_(self) -> str:
+        """The HTML statistics report, inline in a notebook cell (datacheck.notebook)."""
+        # By name, as the render registry loads its modules: datacheck.notebook refers to this module's types.
+        return importlib.import_module("datacheck.notebook").statistics_cell(self)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "format": STATISTICS_FORMAT,
             "version": STATISTICS_VERSION,
             "num_rows": self.num_rows,
             "sources": [s.to_dict() for s in self.sources],
             "columns": [c.to_dict() for c in self.columns],
         }
+        if self.slicings:  # written only when sliced, so that unsliced files read as before
+            out["slicings"] = [s.to_dict() for s in self.slicings]
+        if self.labels is not None:
+            out["labels"] = self.labels.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Statistics:
@@ -469,12 +485,94 @@ class Statistics:
             num_rows=int(data["num_rows"]),
             columns=tuple(ColumnStats.from_dict(c) for c in data["columns"]),
             sources=tuple(SourceInfo.from_dict(s) for s in data.get("sources", [])),
+            slicings=tuple(Slicing.from_dict(s) for s in data.get("slicings", [])),
+            labels=LabelStats.from_dict(data["labels"]) if data.get("labels") is not None else None,
         )
+
+
+# ------------------------------------------------------------------------------------------------ slices
+
+
+@dataclass(frozen=True, slots=True)
+class SliceStats:
+    """The statistics of one slice: the rows whose slice columns hold `key`.
+
+    Fields:
+        key: the values of the slice columns, as text (as frequency tables store values), None for null;
+            () for the pooled "other" slice.
+        statistics: the slice's statistics (no sources); its num_rows is the slice's row count.
+    """
+
+    key: tuple[str | None, ...]
+    statistics: Statistics
+
+    @property
+    def rows(self) -> int:
+        return self.statistics.num_rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": list(self.key), "rows": self.rows,
+                "columns": [c.to_dict() for c in self.statistics.columns]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SliceStats:
+        columns = tuple(ColumnStats.from_dict(c) for c in data["columns"])
+        return cls(tuple(data["key"]), Statistics(int(data["rows"]), columns))
+
+
+@dataclass(frozen=True, slots=True)
+class Slicing:
+    """Statistics per slice of one slicing (one column, or two crossed): `datacheck stats --slice`.
+
+    Fields:
+        columns: the slice columns (one, or two crossed).
+        max_slices: at most this many slices are kept apart; the rest are pooled in `other`.
+        slices: the slices kept apart, most rows first (ties by key).
+        other: the pooled rest, or None when nothing was pooled.
+        pooled: the keys pooled in `other` with their exact row counts, most rows first (ties by key).
+        pooled_complete: `pooled` lists every pooled key; False once more keys were pooled than are listed.
+    """
+
+    columns: tuple[str, ...]
+    max_slices: int
+    slices: tuple[SliceStats, ...]
+    other: SliceStats | None = None
+    pooled: tuple[tuple[tuple[str | None, ...], int], ...] = ()
+    pooled_complete: bool = True
+
+    @property
+    def name(self) -> str:
+        return ",".join(self.columns)
+
+    def slice(self, key: tuple[str | None, ...]) -> SliceStats | None:
+        """The slice kept apart for `key`, or None."""
+        for item in self.slices:
+            if item.key == key:
+                return item
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        other = None
+        if self.other is not None:
+            other = {**self.other.to_dict(), "keys": [{"key": list(k), "rows": n} for k, n in self.pooled],
+                     "keys_complete": self.pooled_complete}
+            del other["key"]
+        return {"columns": list(self.columns), "max_slices": self.max_slices,
+                "slices": [s.to_dict() for s in self.slices], "other": other}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Slicing:
+        raw = data.get("other")
+        other = SliceStats.from_dict({**raw, "key": []}) if raw is not None else None
+        pooled = tuple((tuple(k["key"]), int(k["rows"])) for k in raw["keys"]) if raw is not None else ()
+        return cls(tuple(data["columns"]), int(data["max_slices"]),
+                   tuple(SliceStats.from_dict(s) for s in data["slices"]), other, pooled,
+                   bool(raw["keys_complete"]) if raw is not None else True)
 
 
 __all__ = [
     "Statistics", "ColumnStats", "NumericStats", "Histogram", "ValueCount", "Quantile", "LengthStats",
-    "Distinct", "Frequencies", "TemporalRange", "ColumnSketch", "SourceInfo",
+    "Distinct", "Frequencies", "TemporalRange", "ColumnSketch", "SourceInfo", "SliceStats", "Slicing",
     "QUANTILE_PROBABILITIES", "HISTOGRAM_BUCKETS", "TOP_VALUES", "FREQUENCY_CAPACITY", "KINDS",
     "column_kind", "temporal_unit", "temporal_text",
 ]

@@ -361,7 +361,89 @@ def write_all(out_dir: Path) -> list[Path]:
     return written
 
 
+# --- orders and customers: the example of the user's own rules (docs/rules.md) --------------
+# 200 customers; 31 days of July 2024 with 30 orders a day from 4 stores. Each store numbers its
+# receipts from 1, so (store_id, receipt_no) is a compound key. An order is shipped 0..72 hours
+# after it is placed unless it is open or cancelled; only a refunded order has a negative amount.
+ORDERS_SEED = 20240801
+CUSTOMERS = 200
+ORDER_DAYS = (dt.date(2024, 7, 1), 31)
+ORDERS_PER_DAY = 30
+ORDER_STATUS = ["shipped", "open", "cancelled", "refunded"]
+ORDER_STATUS_P = [0.70, 0.15, 0.10, 0.05]
+#: The broken batch: the 15th of July and the 31st are missing (a gap, and a stale newest order); one
+#: order shipped before it was placed; one non-refunded negative amount; one receipt number used twice in a
+#: store; one customer that does not exist.
+BROKEN_ORDERS_GAP_DAY = dt.date(2024, 7, 15)
+BROKEN_ORDERS_LAST_DAY = dt.date(2024, 7, 30)
+UNKNOWN_CUSTOMER = 9999
+
+
+def make_customers() -> pl.DataFrame:
+    rng = np.random.default_rng(ORDERS_SEED)
+    signup = [dt.date(2023, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 540, CUSTOMERS)]
+    return pl.DataFrame({"customer_id": np.arange(1, CUSTOMERS + 1), "signup_date": signup,
+                         "segment": rng.choice(["retail", "business"], CUSTOMERS, p=[0.8, 0.2])})
+
+
+def make_orders() -> pl.DataFrame:
+    rng = np.random.default_rng(ORDERS_SEED + 1)
+    start, days = ORDER_DAYS
+    n = days * ORDERS_PER_DAY
+    day_index = np.repeat(np.arange(days), ORDERS_PER_DAY)
+    seconds = np.sort(rng.integers(0, 86_400, n).reshape(days, ORDERS_PER_DAY), axis=1).ravel()
+    ordered = [dt.datetime.combine(start, dt.time()) + dt.timedelta(days=int(d), seconds=int(s))
+               for d, s in zip(day_index, seconds)]
+    status = rng.choice(ORDER_STATUS, n, p=ORDER_STATUS_P)
+    delay = rng.integers(0, 72 * 3600, n)
+    shipped = [o + dt.timedelta(seconds=int(w)) if st in ("shipped", "refunded") else None
+               for o, w, st in zip(ordered, delay, status)]
+    amount = np.round(rng.lognormal(3.5, 0.8, n), 2)
+    amount = np.where(status == "refunded", -amount, amount)
+    store = rng.integers(1, 5, n)
+    receipt = np.zeros(n, dtype=np.int64)
+    for s in range(1, 5):
+        receipt[store == s] = np.arange(1, int((store == s).sum()) + 1)
+    return pl.DataFrame({
+        "order_id": np.arange(500_001, 500_001 + n), "customer_id": rng.integers(1, CUSTOMERS + 1, n),
+        "store_id": store, "receipt_no": receipt, "day": [o.date() for o in ordered], "ordered_at": ordered,
+        "shipped_at": pl.Series(shipped, dtype=pl.Datetime("us")), "status": status, "amount": amount,
+    })
+
+
+def make_orders_broken() -> pl.DataFrame:
+    df = make_orders().filter((pl.col("day") != BROKEN_ORDERS_GAP_DAY) & (pl.col("day") <= BROKEN_ORDERS_LAST_DAY))
+    shipped = df.get_column("shipped_at").to_list()
+    ordered = df.get_column("ordered_at").to_list()
+    status = df.get_column("status").to_list()
+    first_shipped = next(i for i, st in enumerate(status) if st == "shipped")
+    shipped[first_shipped] = ordered[first_shipped] - dt.timedelta(hours=2)
+    amount = df.get_column("amount").to_list()
+    first_open = next(i for i, st in enumerate(status) if st == "open")
+    amount[first_open] = -abs(amount[first_open])
+    receipt = df.get_column("receipt_no").to_list()
+    store = df.get_column("store_id").to_list()
+    later = next(i for i in range(100, len(store)) if store[i] == store[0])
+    receipt[later] = receipt[0]
+    customer = df.get_column("customer_id").to_list()
+    customer[200] = UNKNOWN_CUSTOMER
+    return df.with_columns(pl.Series("shipped_at", shipped, dtype=pl.Datetime("us")), pl.Series("amount", amount),
+                           pl.Series("receipt_no", receipt), pl.Series("customer_id", customer))
+
+
+def write_orders(out_dir: Path) -> list[Path]:
+    """Write customers.csv, orders.csv and orders_broken.csv into ``out_dir`` (the schema is written by hand)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    frames = (("customers", make_customers()), ("orders", make_orders()), ("orders_broken", make_orders_broken()))
+    for stem, df in frames:
+        path = out_dir / f"{stem}.csv"
+        df.write_csv(path, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
+        written.append(path)
+    return written
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
-    for path in write_all(target):
+    for path in write_all(target) + write_orders(target / "orders"):
         print(path)

@@ -42,7 +42,7 @@ runner = CliRunner()
 
 EVERY_REPORT_FORMAT = ["table", "json", "markdown", "junit", "github", "html"]
 EXPECTED_CHOICES: dict[tuple[str, ...], list[str]] = {
-    ("stats",): ["table", "json", "markdown", "html"],
+    ("stats",): ["table", "json", "markdown", "html", "tfdv"],
     ("validate",): EVERY_REPORT_FORMAT,
     ("drift",): EVERY_REPORT_FORMAT,
     ("merge",): ["json", "table", "markdown"],
@@ -137,7 +137,7 @@ def test_validate_and_drift_write_junit_for_xml_and_merge_keeps_json(tmp_path: P
 
 
 def test_the_registry_has_the_formats_each_kind_has_always_had() -> None:
-    assert formats(STATS) == ("table", "json", "markdown", "html")
+    assert formats(STATS) == ("table", "json", "markdown", "html", "tfdv")
     assert formats(REPORT) == formats(DRIFT) == tuple(EVERY_REPORT_FORMAT)
     assert formats(MERGE) == ("json", "table", "markdown")
     assert formats(SCHEMA) == ("table", "json")

@@ -212,7 +212,12 @@ def test_embedded_data_is_the_view_model_and_numbers_come_from_the_statistics() 
         if col.numeric is not None and col.kind == "numeric":
             assert figures["mean"] == col.numeric.mean and figures["max"] == col.numeric.max
             assert card["chart"]["type"] == "histogram"
-            assert card["chart"]["series"][0]["values"] == list(col.numeric.histogram.counts)
+            # The bulk's bins when values lie beyond Tukey's fences (tests/test_histogram_view.py), else the
+            # stored ones.
+            bins = [v for v in card["chart"]["series"][0]["values"] if v is not None]
+            if not card["chart"].get("apart"):
+                assert bins == list(col.numeric.histogram.counts)
+            assert sum(bins) == sum(col.numeric.histogram.counts)
         elif col.top_values:
             assert card["chart"]["type"] == "top"
             assert card["chart"]["series"][0]["values"] == [v.count for v in col.top_values]

@@ -67,8 +67,10 @@ def test_dump_then_load_file(tmp_path):
 def test_dumped_document_passes_its_json_schema_and_starts_with_header():
     doc = full_schema().to_dict()
     assert schema_errors(doc, "schema") == []
-    assert list(doc)[:3] == ["$schema", "format", "version"]
-    assert doc["$schema"] == SCHEMA_ID == load_json_schema("schema")["$id"]
+    assert list(doc)[:2] == ["format", "version"]
+    # No "$schema": its URL is an identifier no server answers, and editors that fetch it fail (docs/editors.md).
+    assert "$schema" not in doc and SCHEMA_ID == load_json_schema("schema")["$id"]
+    assert Schema.from_dict({"$schema": SCHEMA_ID, **doc}) == Schema.from_dict(doc)  # older files still load
     assert doc["format"] == "datacheck.schema" and doc["version"] == 1
     # Columns stay in data order, environments are sorted by name.
     assert [c["name"] for c in doc["columns"]] == ["trip_id", "fare", "payment_type", "tipped", "day", "ts", "tips"]
@@ -180,7 +182,7 @@ def test_unknown_newer_version_says_to_upgrade(tmp_path):
     with pytest.raises(SchemaFileError) as info:
         Schema.loads(json.dumps(doc), source="new.json")
     assert str(info.value) == ("new.json: schema version 2 is newer than this datacheck understands (version 1)\n"
-                               "  hint: upgrade datacheck: pip install -U datacheck")
+                               "  hint: upgrade datacheck: pip install -U datacheck-cli")
 
 
 def test_version_zero_and_missing_required_keys(tmp_path):

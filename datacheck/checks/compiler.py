@@ -9,6 +9,7 @@ keeps the first examples with their row numbers. Partial observers of consecutiv
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +17,10 @@ import numpy as np
 import polars as pl
 
 from datacheck.checks.dtypes import type_compatible
-from datacheck.checks.family import Needs
-from datacheck.checks.model import Example
+from datacheck.checks.family import CheckFamily, Needs
+from datacheck.checks.model import Example, json_value
 from datacheck.checks.registry import FAMILIES
-from datacheck.checks.rows import RowTest, Tally
+from datacheck.checks.rows import FrameTest, FrameWork, RowTest, Tally
 from datacheck.schema import ColumnSchema, Schema
 from datacheck.statistics import column_kind
 
@@ -38,14 +39,15 @@ class ColumnPlan:
     keep_values: bool
 
 
-def plan_column(spec: ColumnSchema, dtype: pl.DataType) -> ColumnPlan:
+def plan_column(spec: ColumnSchema, dtype: pl.DataType,
+                families: tuple[CheckFamily, ...] = FAMILIES) -> ColumnPlan:
     """Ask every family for its row tests on this column. Families that need the schema's type are asked only
     when the dtype can hold it (their checks would only repeat the type mismatch)."""
     kind = column_kind(dtype)
     compatible = type_compatible(spec, str(dtype), kind)
     tests: list[RowTest] = []
     keep = False
-    for family in FAMILIES:
+    for family in families:
         if family.needs is Needs.TYPE and not compatible:
             continue
         work = family.row_work(spec, dtype, kind)
@@ -60,9 +62,19 @@ class RowChecks:
     Tallies are keyed by (column, test key), e.g. ("amount", "above_max"); see each family's `row_work`.
     """
 
-    def __init__(self, schema: Schema, max_examples: int = 5) -> None:
+    def __init__(self, schema: Schema, max_examples: int = 5,
+                 references: Mapping[str, pl.Series] | None = None,
+                 families: tuple[CheckFamily, ...] = FAMILIES) -> None:
         self.schema = schema
         self.max_examples = max_examples
+        #: Reference keys by column (datacheck.checks.references), read before the scan.
+        self.references: Mapping[str, pl.Series] = references or {}
+        #: The registry's families and the schema's plug-ins (datacheck.checks.plugins).
+        self.families = families
+        self.frame_tallies: dict[str, Tally] = {}
+        self.frame_problems: dict[str, str] = {}
+        self.distinct: dict[str, pl.Series] = {}
+        self._frame_plans: dict[tuple[tuple[str, str], ...], FrameWork] = {}
         self.tallies: dict[tuple[str, str], Tally] = {}
         self.value_counts: dict[str, dict[Any, int]] = {}
         self.values_other: dict[str, int] = {}
@@ -77,6 +89,7 @@ class RowChecks:
         # The compiled plans (polars expressions) are a cache: rebuilt on demand, never shipped to or from workers.
         state = dict(self.__dict__)
         state["_plans"] = {}
+        state["_frame_plans"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -117,6 +130,7 @@ class RowChecks:
                         tally.examples.append(Example(value, int(row), self.file))
                 if test.values is not None:
                     self._count_values(column.column, test, batch)
+        self._observe_frame(batch, row_offset)
 
     def merge(self, other: RowChecks) -> RowChecks:
         """Add the tallies of `other`, which observed the rows that follow this observer's (the next partition
@@ -138,6 +152,7 @@ class RowChecks:
             self.values_other[column] = self.values_other.get(column, 0) + n
         for column, parts in other.kept.items():
             self.kept.setdefault(column, []).extend(parts)
+        self._merge_frame(other)
         return self
 
     def compact(self) -> RowChecks:
@@ -199,13 +214,111 @@ class RowChecks:
             examples.append(Example(value, offset + int(position - starts[part]), file, count=int(count)))
         return extra, distinct_dups, examples
 
+    def frame_tally(self, key: str) -> Tally:
+        """The tally of frame test `key` (an empty one when no row broke it)."""
+        return self.frame_tallies.get(key, Tally())
+
+    def frame_problem(self, key: str) -> str | None:
+        """Why frame test `key` could not run on some batch, or None."""
+        return self.frame_problems.get(key)
+
+    def kept_values(self, name: str) -> pl.Series | None:
+        """Every batch's kept values under `name`, in (file, row) order, as one Series; None when none were kept."""
+        parts = self.kept.get(name)
+        if not parts:
+            return None
+        return pl.concat([series.rename(name).to_frame() for _, _, series in parts]).get_column(name)
+
+    def distinct_values(self, name: str) -> pl.Series | None:
+        """The distinct values kept under `name` over every batch, or None when none were kept."""
+        return self.distinct.get(name)
+
+    # -- frame work: tests over several columns (row rules, compound keys, periods, references) ---------------
+
+    def _observe_frame(self, batch: pl.DataFrame, row_offset: int) -> None:
+        """Run the families' frame work on one batch. Its tests run in their own `select`, so that a rule that
+        fails to evaluate on this batch (text that does not parse as a date) is set aside with its reason and
+        cannot stop the built-in checks."""
+        work = self._frame_plan(batch.schema)
+        tests = list(work.tests)
+        counts: dict[str, Any] = {}
+        if tests:
+            try:
+                counts = batch.select([t.violation.sum().alias(t.key) for t in tests]).row(0, named=True)
+            except pl.exceptions.PolarsError:
+                tests = self._set_aside(batch, tests)
+                counts = batch.select([t.violation.sum().alias(t.key) for t in tests]).row(0, named=True)
+        indexed = None
+        for test in tests:
+            found = int(counts.get(test.key) or 0)
+            if not found:
+                continue
+            tally = self.frame_tallies.setdefault(test.key, Tally())
+            tally.count += found
+            need = self.max_examples - len(tally.examples)
+            if need > 0 and test.columns:
+                if indexed is None:
+                    indexed = batch.with_row_index(_ROW, offset=row_offset)
+                rows = indexed.filter(test.violation).select(_ROW, *test.columns).head(need)
+                for row in rows.iter_rows():
+                    # JSON-ready values (dates as ISO text), so that every format prints the row the same way.
+                    tally.examples.append(Example({c: json_value(v) for c, v in zip(test.columns, row[1:])},
+                                                  int(row[0]), self.file))
+        for name, expr in work.keep:
+            self.kept.setdefault(name, []).append((self.file, row_offset, batch.select(expr.alias(name)).to_series()))
+        for name, expr in work.distinct:
+            values = batch.select(expr.alias(name)).to_series().unique()
+            known = self.distinct.get(name)
+            self.distinct[name] = values if known is None else pl.concat([known, values]).unique()
+
+    def _set_aside(self, batch: pl.DataFrame, tests: list[FrameTest]) -> list[FrameTest]:
+        """The tests that evaluate on this batch; the others are recorded as problems and left out of this batch
+        schema's plan from now on."""
+        good: list[FrameTest] = []
+        for test in tests:
+            try:
+                batch.select(test.violation.sum())
+                good.append(test)
+            except pl.exceptions.PolarsError as exc:
+                lines = str(exc).strip().splitlines()
+                self.frame_problems.setdefault(test.key, lines[0] if lines else type(exc).__name__)
+        key = tuple((name, str(dtype)) for name, dtype in batch.schema.items())
+        plan = self._frame_plans[key]
+        self._frame_plans[key] = FrameWork(tuple(good), plan.keep, plan.distinct, plan.problems)
+        return good
+
+    def _merge_frame(self, other: RowChecks) -> None:
+        for key, theirs in other.frame_tallies.items():
+            mine = self.frame_tallies.setdefault(key, Tally())
+            mine.count += theirs.count
+            need = self.max_examples - len(mine.examples)
+            if need > 0:
+                mine.examples.extend(theirs.examples[:need])
+        for key, reason in other.frame_problems.items():
+            self.frame_problems.setdefault(key, reason)
+        for name, values in other.distinct.items():
+            known = self.distinct.get(name)
+            self.distinct[name] = values if known is None else pl.concat([known, values]).unique()
+
+    def _frame_plan(self, batch_schema: pl.Schema) -> FrameWork:
+        key = tuple((name, str(dtype)) for name, dtype in batch_schema.items())
+        plan = self._frame_plans.get(key)
+        if plan is None:
+            works = [family.frame_work(self.schema, batch_schema, self.references) for family in self.families]
+            plan = FrameWork(tuple(t for w in works for t in w.tests), tuple(k for w in works for k in w.keep),
+                             tuple(d for w in works for d in w.distinct), tuple(p for w in works for p in w.problems))
+            for test_key, reason in plan.problems:
+                self.frame_problems.setdefault(test_key, reason)
+            self._frame_plans[key] = plan
+        return plan
+
     # -- internals ----------------------------------------------------------------------------------------------
 
     def _plan(self, batch_schema: pl.Schema) -> list[ColumnPlan]:
         key = tuple((name, str(dtype)) for name, dtype in batch_schema.items())
         plan = self._plans.get(key)
         if plan is None:
-            plan = [plan_column(spec, batch_schema[spec.name]) for spec in self.schema.columns
+            plan = [plan_column(spec, batch_schema[spec.name], self.families) for spec in self.schema.columns
                     if spec.name in batch_schema]
             self._plans[key] = plan
         return plan

@@ -15,6 +15,7 @@ value, with the schema's type.
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Any, ClassVar
 import polars as pl
 
 from datacheck.checks.model import CheckResult, Example, Finding
-from datacheck.checks.rows import RowEvidence, RowWork
+from datacheck.checks.rows import FrameWork, RowEvidence, RowWork
 from datacheck.schema import ColumnSchema, Schema
 from datacheck.statistics import ColumnStats, Statistics
 
@@ -88,6 +89,15 @@ class CheckFamily:
     def judge_dataset(self, ctx: Context) -> None:
         """Judge the dataset as a whole (columns present, row counts, drift against the baseline)."""
 
+    def frame_work(self, schema: Schema, batch_schema: pl.Schema, references: Mapping[str, pl.Series]) -> FrameWork:
+        """The row tests over several columns this family adds to the scan for one batch schema (row rules,
+        compound keys, periods, references: `references` holds the reference keys by column)."""
+        return FrameWork()
+
+    def judge_frame(self, ctx: Context, rows: RowEvidence | None) -> None:
+        """Judge the family's frame work: from the scan's tallies, or (rows None) from statistics alone,
+        skipping what statistics cannot answer."""
+
 
 @dataclass(frozen=True)
 class FixNames:
@@ -112,6 +122,10 @@ class Context:
         self.stats, self.schema, self.env, self.baseline = stats, schema, env, baseline
         self.names, self.max_examples, self.catalogue = names, max_examples, catalogue
         self.findings: list[Finding] = []
+        #: The moment freshness is judged against (`validate --as-of`); None: now, in UTC.
+        self.as_of: _dt.datetime | None = None
+        #: The data the schema's references name, as distinct keys per column (read before the scan).
+        self.references: Mapping[str, Any] = {}
         self.checks: dict[tuple[str | None, str], CheckResult] = {}
 
     def ran(self, column: str | None, check: str) -> None:

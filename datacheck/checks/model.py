@@ -7,10 +7,14 @@ and `from_dict()`; `Report.from_dict(r.to_dict()) == r` for any report.
 from __future__ import annotations
 
 import datetime as _dt
+import importlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import polars as pl
 
 REPORT_FORMAT = "datacheck.report"
 REPORT_VERSION = 1
@@ -94,6 +98,8 @@ class Finding:
         fraction: count over its denominator (non-null values for value checks, rows for nulls), or None.
         examples: up to `max_examples` offending values with their row numbers.
         fix: the schema edit, or the command, that accepts the change if it is legitimate.
+        slice: the slice the finding is about (``payment_type=Cash``, "other" for the pooled slices), or None
+            for the whole table (see docs/slices.md).
     """
 
     column: str | None
@@ -106,9 +112,10 @@ class Finding:
     fraction: float | None = None
     examples: tuple[Example, ...] = ()
     fix: str = ""
+    slice: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "column": self.column,
             "code": self.code,
             "severity": self.severity,
@@ -120,12 +127,16 @@ class Finding:
             "examples": [e.to_dict() for e in self.examples],
             "fix": self.fix,
         }
+        if self.slice is not None:  # written only for a slice's finding, so unsliced reports read as before
+            out["slice"] = self.slice
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
         return cls(data.get("column"), data["code"], data["severity"], data["message"], data.get("observed"),
                    data.get("expected"), data.get("count"), data.get("fraction"),
-                   tuple(Example.from_dict(e) for e in data.get("examples") or ()), data.get("fix", ""))
+                   tuple(Example.from_dict(e) for e in data.get("examples") or ()), data.get("fix", ""),
+                   data.get("slice"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +201,33 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class SliceVerdict:
+    """One slice of a validation with --slice: its rows, whether it was judged (large enough), its findings.
+
+    Fields:
+        slicing: the slice columns, comma-separated. slice: the slice (``column=value``, "other" when pooled).
+        rows: its rows. judged: False when it had fewer rows than the minimum slice size (not judged).
+        errors, warnings: its findings by severity.
+    """
+
+    slicing: str
+    slice: str
+    rows: int
+    judged: bool
+    errors: int = 0
+    warnings: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"slicing": self.slicing, "slice": self.slice, "rows": self.rows, "judged": self.judged,
+                "errors": self.errors, "warnings": self.warnings}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SliceVerdict:
+        return cls(str(data["slicing"]), str(data["slice"]), int(data["rows"]), bool(data["judged"]),
+                   int(data["errors"]), int(data["warnings"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The result of `validate`.
 
@@ -199,6 +237,7 @@ class Report:
         summary: totals (see Summary).
         checks: every check per column, with its status (one JUnit testcase each).
         sources: the inputs validated (paths, or "<memory>").
+        slices: with --slice, every slice and whether it was judged (see SliceVerdict); else empty.
     """
 
     passed: bool
@@ -206,6 +245,7 @@ class Report:
     summary: Summary
     checks: tuple[CheckResult, ...] = ()
     sources: tuple[str, ...] = ()
+    slices: tuple[SliceVerdict, ...] = ()
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -227,8 +267,17 @@ class Report:
         threshold = SEVERITY_RANK[fail_on]
         return 1 if any(severity_rank(f.severity) >= threshold for f in self.findings) else 0
 
+    def findings_frame(self) -> pl.DataFrame:
+        """One row per finding, as a polars DataFrame (columns: datacheck.frames.FINDINGS_SCHEMA)."""
+        # By name, as the render registry loads its modules: datacheck.frames refers to this module's types.
+        return importlib.import_module("datacheck.frames").findings_frame(self)
+
+    def _repr_html_(self) -> str:
+        """The HTML validation report, inline in a notebook cell (datacheck.notebook)."""
+        return importlib.import_module("datacheck.notebook").report_cell(self)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "format": REPORT_FORMAT,
             "version": REPORT_VERSION,
             "kind": "validation",
@@ -238,14 +287,18 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "checks": [c.to_dict() for c in self.checks],
         }
+        if self.slices:  # written only with --slice, so unsliced reports read as before
+            out["slices"] = [s.to_dict() for s in self.slices]
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
         return cls(bool(data["passed"]), tuple(Finding.from_dict(f) for f in data.get("findings") or ()),
                    Summary.from_dict(data["summary"]),
                    tuple(CheckResult.from_dict(c) for c in data.get("checks") or ()),
-                   tuple(data.get("sources") or ()))
+                   tuple(data.get("sources") or ()),
+                   tuple(SliceVerdict.from_dict(s) for s in data.get("slices") or ()))
 
 
 __all__ = ["REPORT_FORMAT", "REPORT_VERSION", "SEVERITIES", "SEVERITY_RANK", "CheckResult", "Example",
-           "Finding", "Report", "Summary", "json_value", "severity_rank"]
+           "Finding", "Report", "SliceVerdict", "Summary", "json_value", "severity_rank"]

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from datacheck.checks import (
     column_type,
+    compound_keys,
     distribution_drift,
     domain,
+    freshness,
     length,
+    monitoring,
     nulls,
     pattern,
+    periods,
     presence,
+    references,
     row_count,
+    row_rules,
     special_floats,
     uniqueness,
     value_range,
@@ -36,12 +42,20 @@ FAMILIES: tuple[CheckFamily, ...] = (
     pattern.FAMILY,
     row_count.FAMILY,
     distribution_drift.FAMILY,
+    row_rules.FAMILY,
+    compound_keys.FAMILY,
+    freshness.FAMILY,
+    periods.FAMILY,
+    references.FAMILY,
+    monitoring.FAMILY,
 )
 
 #: Check names in the order a report lists each column's checks (one JUnit testcase each): the dataset's row
 #: count, then a column's presence, type, nulls, its values, its keys, and drift last.
 CHECK_ORDER: tuple[str, ...] = ("row_count", "presence", "type", "nulls", "nan", "inf", "range", "domain", "length",
-                                "pattern", "unique", "drift")
+                                "pattern", "unique", "drift",
+                                # the user's own rules (docs/rules.md)
+                                "rule", "compound_key", "freshness", "period", "reference", "monitor")
 
 
 __all__ = ["CHECK_ORDER", "FAMILIES"]

@@ -50,6 +50,40 @@ class RowWork:
     keep_values: bool = False
 
 
+@dataclass(frozen=True)
+class FrameTest:
+    """One rule checked on every row, over several columns (a row rule, a reference).
+
+    Fields:
+        key: the tally's name, unique among frame tests ("rule:ships_after_order").
+        violation: a boolean expression, True on the rows that break the rule (or, for a count-only test,
+            on the rows counted).
+        columns: the columns whose values an example shows; empty: count only, no examples.
+    """
+
+    key: str
+    violation: pl.Expr
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FrameWork:
+    """What a dataset-level family adds to the scan for one batch schema.
+
+    Fields:
+        tests: row tests over several columns, tallied like column tests (examples show every named column).
+        keep: (name, expr) pairs whose values are kept across batches, as a key column is for `unique`
+            (compound keys keep a struct of their columns).
+        distinct: (name, expr) pairs whose distinct values are kept (a column's periods).
+        problems: (test key, reason) for tests that cannot run on this batch schema (reported as skipped).
+    """
+
+    tests: tuple[FrameTest, ...] = ()
+    keep: tuple[tuple[str, pl.Expr], ...] = ()
+    distinct: tuple[tuple[str, pl.Expr], ...] = ()
+    problems: tuple[tuple[str, str], ...] = ()
+
+
 class RowEvidence(Protocol):
     """What the scan found, as the families read it when the data was scanned (see RowChecks)."""
 
@@ -63,6 +97,22 @@ class RowEvidence(Protocol):
 
     def duplicates(self, column: str) -> tuple[int, int, list[Example]]:
         """(rows repeating an earlier key, distinct repeated keys, examples) over the kept values."""
+        ...
+
+    def frame_tally(self, key: str) -> Tally:
+        """The tally of frame test `key` (an empty one when no row broke it)."""
+        ...
+
+    def frame_problem(self, key: str) -> str | None:
+        """Why frame test `key` could not run on some batch, or None."""
+        ...
+
+    def kept_values(self, name: str) -> pl.Series | None:
+        """Every batch's values kept under `name` (FrameWork.keep), in row order, or None when none were kept."""
+        ...
+
+    def distinct_values(self, name: str) -> pl.Series | None:
+        """The distinct values kept under `name` over every batch, or None when none were kept."""
         ...
 
 
@@ -88,7 +138,7 @@ def typed_values(spec: ColumnSchema, dtype: pl.DataType) -> pl.Expr | None:
             target: Any = {"date": pl.Date, "datetime": pl.Datetime("us"), "time": pl.Time}[spec.type]
             if spec.format:
                 return col.str.strptime(target, spec.format, strict=False)
-            return col.cast(target, strict=False)
+            return iso_text(col, spec.type)
         if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
             return col.dt.replace_time_zone(None)
         return col
@@ -99,6 +149,27 @@ def typed_values(spec: ColumnSchema, dtype: pl.DataType) -> pl.Expr | None:
     if dtype.is_numeric():
         return col
     return None
+
+
+#: ISO 8601 forms a temporal column stored as text may hold without a declared `format`. Each value is parsed by
+#: the first form that fits, so one column may mix them ("2024-01-01 10:00", "2024-01-01T10:00:00+02:00").
+_ISO_NAIVE = {
+    "date": ("%Y-%m-%d",),
+    "datetime": ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"),
+    "time": ("%H:%M:%S%.f", "%H:%M"),
+}
+_ISO_OFFSET = ("%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.fZ")
+
+
+def iso_text(col: pl.Expr, kind: str) -> pl.Expr:
+    """Temporal text parsed by the ISO 8601 forms; a value no form fits is null. Datetimes with a UTC offset
+    are compared in UTC, without a zone, as bounds are written. (polars cannot cast text to a datetime.)"""
+    target: Any = {"date": pl.Date, "datetime": pl.Datetime("us"), "time": pl.Time}[kind]
+    parsed = [col.str.strptime(target, fmt, strict=False) for fmt in _ISO_NAIVE[kind]]
+    if kind == "datetime":
+        parsed += [col.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False).dt.replace_time_zone(None)
+                   for fmt in _ISO_OFFSET]
+    return pl.coalesce(parsed)
 
 
 def as_text(spec: ColumnSchema, dtype: pl.DataType) -> pl.Expr:
@@ -112,4 +183,5 @@ def is_text_kind(kind: str) -> bool:
     return kind in ("string", "categorical")
 
 
-__all__ = ["RowEvidence", "RowTest", "RowWork", "Tally", "as_text", "bound_literal", "is_text_kind", "typed_values"]
+__all__ = ["FrameTest", "FrameWork", "RowEvidence", "RowTest", "RowWork", "Tally", "as_text", "bound_literal",
+           "is_text_kind", "typed_values"]

@@ -24,7 +24,8 @@ row), as polars and pandas count them.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -34,8 +35,11 @@ from datacheck import engine as engines
 from datacheck.checks.catalogue import CATALOGUE
 from datacheck.checks.compiler import RowChecks
 from datacheck.checks.dtypes import type_compatible
-from datacheck.checks.family import Context, FixNames, Needs
+from datacheck.checks.family import CheckFamily, Context, FixNames, Needs
+from datacheck.checks.freshness import parse_as_of
 from datacheck.checks.model import Report, Summary, severity_rank
+from datacheck.checks.plugins import load_plugins
+from datacheck.checks.references import load_references
 from datacheck.checks.registry import CHECK_ORDER, FAMILIES
 from datacheck.checks.rows import RowEvidence
 from datacheck.errors import SchemaFileError, UsageError
@@ -47,7 +51,7 @@ from datacheck.statistics import ColumnStats, Statistics
 def validate(data_or_stats: Any, schema: Schema | str | os.PathLike[str], *, env: str | None = None,
              baseline: Any = None, max_examples: int = 5, options: Any = None, progress: Any = None,
              schema_path: str | None = None, engine: str = "local", scheduler: str | None = None,
-             workers: int | None = None) -> Report:
+             workers: int | None = None, as_of: Any = None) -> Report:
     """Validate data (or its saved statistics) against a schema.
 
     Args, Returns and Raises: as `validate_with_statistics`, which also returns the statistics of the scan.
@@ -60,7 +64,7 @@ def validate(data_or_stats: Any, schema: Schema | str | os.PathLike[str], *, env
     """
     report, _ = validate_with_statistics(data_or_stats, schema, env=env, baseline=baseline, max_examples=max_examples,
                                          options=options, progress=progress, schema_path=schema_path,
-                                         engine=engine, scheduler=scheduler, workers=workers)
+                                         engine=engine, scheduler=scheduler, workers=workers, as_of=as_of)
     return report
 
 
@@ -68,7 +72,7 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
                              baseline: Any = None,
                              max_examples: int = 5, options: Any = None, progress: Any = None,
                              schema_path: str | None = None, engine: str = "local", scheduler: str | None = None,
-                             workers: int | None = None) -> tuple[Report, Statistics]:
+                             workers: int | None = None, as_of: Any = None) -> tuple[Report, Statistics]:
     """Validate data (or its saved statistics) against a schema; also return the statistics of the one scan.
 
     Args:
@@ -88,6 +92,8 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
             paths; a saved statistics file is validated as it is, whatever the engine.
         scheduler, workers: a Dask scheduler address (engine "dask"), and the processes or threads to use;
             see `datacheck.engine.scan_partitioned`.
+        as_of: the moment freshness is judged against (a datetime or ISO 8601 text; without a time zone: UTC);
+            None: now.
 
     Returns:
         (Report, Statistics): `report.passed` is False when any finding is an error; the statistics are those
@@ -103,17 +109,11 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
         >>> datacheck.validate(df, datacheck.infer_schema(datacheck.profile(df))).passed
         True
     """
-    if isinstance(schema, (str, os.PathLike)):  # a schema file's path, as the CLI takes it
-        schema_path = schema_path or os.fspath(schema)
-        schema = Schema.load(os.fspath(schema))
-    if not isinstance(schema, Schema):
-        raise UsageError(f"schema must be a Schema or a schema file's path, not {type(schema).__name__}",
-                         hint="load one with datacheck.Schema.load('schema.json')")
-    schema.expected_columns(env)  # an unknown environment stops here, before any scan
-    _check_patterns(schema)
+    run = prepare(schema, schema_path, env, options, as_of)
     engines.check_engine_options(engine, scheduler, workers)
     options = replace(options or ReadOptions(), allow_empty=True)
-    stats, rows = _scan(data_or_stats, schema, options, max_examples, progress, engine, scheduler, workers)
+    stats, rows = _scan(data_or_stats, run.schema, options, max_examples, progress, engine, scheduler, workers,
+                        run.references, run.families)
     base_stats = None
     if baseline is not None:
         from datacheck.profile import profile
@@ -121,13 +121,53 @@ def validate_with_statistics(data_or_stats: Any, schema: Schema | str | os.PathL
         # An empty baseline is an input error (exit 2), not a baseline of zero rows to compare against.
         base_stats = (baseline if isinstance(baseline, Statistics)
                       else profile(baseline, replace(options, allow_empty=False)))
-    names = FixNames(schema=schema_path or "schema.json", data=_data_name(stats))
-    ctx = Context(stats, schema, env, base_stats, names, max_examples, CATALOGUE)
-    return judge(ctx, rows), stats
+    names = FixNames(schema=run.schema_path or "schema.json", data=_data_name(stats))
+    return judge(run.context(stats, base_stats, names, max_examples), rows, run.families), stats
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a validation needs before it scans: the loaded schema, the moment freshness is judged against, the
+    reference keys read once, and the families to run (the registry's and the schema's plug-ins)."""
+
+    schema: Schema
+    schema_path: str | None
+    env: str | None
+    as_of: Any
+    references: Mapping[str, pl.Series]
+    families: tuple[CheckFamily, ...]
+    catalogue: Mapping[str, Any]
+
+    def context(self, stats: Statistics, base_stats: Statistics | None, names: FixNames,
+                max_examples: int) -> Context:
+        ctx = Context(stats, self.schema, self.env, base_stats, names, max_examples, self.catalogue)
+        ctx.as_of, ctx.references = self.as_of, self.references
+        return ctx
+
+
+def prepare(schema: Schema | str | os.PathLike[str], schema_path: str | None, env: str | None,
+            options: ReadOptions | None, as_of: Any) -> Prepared:
+    """Load and check the schema and everything it names, before any scan: an unknown environment, a bad
+    pattern, an unknown plug-in or an unreadable reference stops here (exit 2), not after reading the data."""
+    if isinstance(schema, (str, os.PathLike)):  # a schema file's path, as the CLI takes it
+        schema_path = schema_path or os.fspath(schema)
+        schema = Schema.load(os.fspath(schema))
+    if not isinstance(schema, Schema):
+        raise UsageError(f"schema must be a Schema or a schema file's path, not {type(schema).__name__}",
+                         hint="load one with datacheck.Schema.load('schema.json')")
+    schema.expected_columns(env)
+    _check_patterns(schema)
+    moment = parse_as_of(as_of)
+    references = load_references(schema, schema_path, options) if any(c.references for c in schema.columns) else {}
+    plugins = load_plugins(schema)
+    catalogue = {**CATALOGUE, **{e.code: e for f in plugins for e in f.entries}}
+    return Prepared(schema, schema_path, env, moment, references, FAMILIES + plugins, catalogue)
 
 
 def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, progress: Any, engine: str,
-          scheduler: str | None, workers: int | None) -> tuple[Statistics, RowChecks | None]:
+          scheduler: str | None, workers: int | None,
+          references: Mapping[str, pl.Series] | None = None,
+          families: tuple[CheckFamily, ...] = FAMILIES) -> tuple[Statistics, RowChecks | None]:
     """The statistics of the data and the row checks' tallies, from one scan; no tallies for saved statistics."""
     if isinstance(data, Statistics):
         return data, None
@@ -138,7 +178,7 @@ def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, pr
         target = resolve([os.fspath(p) for p in target], options)
     if isinstance(target, Statistics):
         return target, None
-    observer = partial(RowChecks, schema, max_examples)
+    observer = partial(RowChecks, schema, max_examples, references, families)
     if isinstance(target, Dataset):
         dataset = replace(target, options=replace(target.options, allow_empty=True))
         stats, rows = engines.scan(dataset, engine=engine, scheduler=scheduler, workers=workers, progress=progress,
@@ -152,21 +192,22 @@ def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, pr
     return stats, rows
 
 
-def judge(ctx: Context, rows: RowEvidence | None) -> Report:
+def judge(ctx: Context, rows: RowEvidence | None, families: tuple[CheckFamily, ...] = FAMILIES) -> Report:
     """Run every family of the registry on the context's statistics (and the scan's tallies, if any): the one
     place that chooses between a family's two back-ends.
 
     Dataset families judge once; column families judge each column of the schema that the data holds and
     that got as far as the family needs (rows, a non-null value, the schema's type).
     """
-    for family in FAMILIES:
+    for family in families:
         family.judge_dataset(ctx)
+        family.judge_frame(ctx, rows)
     for spec in ctx.schema.columns:
         col = ctx.stats.column(spec.name)
         if col is None:
             continue
         reached = _reached(spec, col)
-        for family in FAMILIES:
+        for family in families:
             if family.needs > reached:
                 continue
             if rows is not None:
@@ -195,7 +236,7 @@ def report(ctx: Context, from_statistics: bool = False) -> Report:
     """
     order = {name: i for i, name in enumerate(ctx.schema.column_names)}
     extra = {name: i for i, name in enumerate(ctx.stats.column_names)}
-    codes = {code: i for i, code in enumerate(CATALOGUE)}
+    codes = {code: i for i, code in enumerate(ctx.catalogue)}
 
     def column_key(name: str | None) -> tuple[int, int]:
         if name is None:
@@ -205,7 +246,9 @@ def report(ctx: Context, from_statistics: bool = False) -> Report:
         return (2, extra.get(name, 0))
 
     findings = sorted(ctx.findings, key=lambda f: (-severity_rank(f.severity), column_key(f.column), codes[f.code]))
-    checks = sorted(ctx.checks.values(), key=lambda c: (column_key(c.column), CHECK_ORDER.index(c.check)))
+    order_of = {check: i for i, check in enumerate(CHECK_ORDER)}  # plug-in checks last, by name
+    checks = sorted(ctx.checks.values(), key=lambda c: (column_key(c.column), order_of.get(c.check, len(order_of)),
+                                                        c.check))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     summary = Summary(rows=ctx.stats.num_rows, columns=len(ctx.stats.columns), errors=errors, warnings=warnings,

@@ -10,11 +10,14 @@ from __future__ import annotations
 import importlib
 
 from datacheck.cli.common import app, main, run
+from datacheck.cli.outputs import name_outputs
 
 # Importing a command module registers its command on `app`; `datacheck --help` lists the commands in the
 # order they were registered, which is the order of a typical session.
 for _module in ("stats_cmd", "infer_cmd", "schema_cmd", "drift_cmd", "validate_cmd", "schema_update_cmd",
-                "merge_cmd"):
+                "merge_cmd", "tfdv_cmd", "skew_cmd", "monitor_cmd",
+                "history_cmd", "config_cmd", "root"):
     importlib.import_module(f"datacheck.cli.{_module}")
+name_outputs(app)
 
 __all__ = ["app", "main", "run"]

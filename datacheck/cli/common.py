@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from datacheck import output
+from datacheck import output, timings
+from datacheck.cli import outputs
 from datacheck.errors import DatacheckError
-from datacheck.render.registry import Kind, RenderContext, format_for, renderer
+from datacheck.render.registry import Kind, RenderContext, renderer
 
 T = TypeVar("T")
 
@@ -26,7 +28,10 @@ app = typer.Typer(
     help="Fast data validation for ML pipelines: statistics, schema inference, validation and drift.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,
+    epilog="Tab completion: `datacheck --install-completion` (bash, zsh, fish or PowerShell, detected), then open "
+           "a new shell. Settings for every command: `[tool.datacheck]` in pyproject.toml or a datacheck.toml "
+           "(`datacheck config` shows them).",
     rich_markup_mode="markdown",
 )
 
@@ -37,11 +42,18 @@ err_console = Console(stderr=True, highlight=False)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+#: The distribution's name on the package index ("datacheck" there is an unrelated project); the import name
+#: and the command stay `datacheck`.
+DISTRIBUTION = "datacheck-cli"
+
 
 def fail(exc: DatacheckError) -> typer.Exit:
     """Print a could-not-run error on stderr and return the exit that the caller raises."""
     # The message is plain text: a path or glob such as 'data/[ab]*.csv' must not be read as rich markup.
+    # --quiet silences notes and summaries, never the reason a command could not run.
+    quiet, err_console.quiet = err_console.quiet, False
     err_console.print(Text.assemble(("Error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
+    err_console.quiet = quiet
     return typer.Exit(EXIT_CANNOT_RUN)
 
 
@@ -56,26 +68,46 @@ def reporting_errors() -> Iterator[None]:
         raise fail(exc) from None
 
 
-def write_result(kind: Kind[T], result: T, fmt: str | None, output_path: Path | None,
+def write_result(kind: Kind[T], result: T, fmt: str | None, output_path: Path | Sequence[Path] | None,
                  context: RenderContext | None = None) -> None:
-    """Write `result` in `fmt` to FILE (atomically) or to stdout: the one way every command writes its result.
+    """Write `result` to each `-o FILE` (all atomically, from this one result) and/or stdout: the one way every
+    command writes its result.
 
-    Without `fmt`, the extension of FILE picks the format (.json, .md, .xml, .html), if the kind has it; a
-    table otherwise. A table on stdout is fitted to the terminal.
+    Each FILE gets the format of its extension (.json, .md, .xml, .html) if the kind has it, else `fmt`, else a
+    table; a single FILE gets `fmt` when it is given; `-o -` is stdout (`datacheck.cli.outputs.plan`). Every
+    output is rendered before any is written, and the files are written together, so a failure leaves none of
+    them half-finished. A table on stdout is fitted to the terminal.
     """
     context = context or RenderContext()
-    chosen = renderer(kind, fmt or format_for(kind, output_path))
-    if output_path is None and chosen.rich is not None:
-        out_console.print(chosen.rich(result, replace(context, width=out_console.width)))
-        return
-    emit(chosen.text(result, context), output_path)
+    with reporting_errors():
+        destinations = outputs.plan(kind, fmt, output_path)
+    files: list[tuple[Path, str]] = []
+    to_stdout: list[Callable[[], None]] = []
+    with timings.step(f"render {', '.join(chosen for _, chosen in destinations)}"):
+        for path, chosen_format in destinations:
+            chosen = renderer(kind, chosen_format)
+            if path is not None:
+                files.append((path, chosen.text(result, context)))
+            elif chosen.rich is not None:
+                to_stdout.append(partial(out_console.print,
+                                         chosen.rich(result, replace(context, width=out_console.width))))
+            else:
+                to_stdout.append(partial(emit, chosen.text(result, context), None))
+    if files:
+        with reporting_errors(), timings.step(f"write {', '.join(str(path) for path, _ in files)}"):
+            output.write_atomic_all(files)
+    for show in to_stdout:
+        show()
 
 
-def emit(text: str, output_path: Path | None) -> None:
-    """Send text to FILE (atomically) or to stdout."""
-    if output_path is not None:
+def emit(text: str, output_path: Path | Sequence[Path] | None) -> None:
+    """Send text to each -o FILE (atomically, all together; `-` is stdout) or, without one, to stdout."""
+    targets = [output_path] if isinstance(output_path, Path) else list(output_path or [])
+    files = [(path, text) for path in targets if str(path) != outputs.STDOUT]
+    if files:
         with reporting_errors():
-            output.write_atomic(output_path, text)
+            output.write_atomic_all(files)
+    if files and len(files) == len(targets):
         return
     sys.stdout.write(text)
     if not text.endswith("\n"):
@@ -195,27 +227,3 @@ def _exit_interrupted(previous: Any) -> NoReturn:
 __all__ = ["app", "main", "run", "out_console", "err_console", "write_result", "emit", "fail", "reporting_errors",
            "EXIT_OK", "EXIT_FINDINGS", "EXIT_CANNOT_RUN", "EXIT_INTERRUPTED"]
 
-
-def _print_version(value: bool) -> None:
-    # An option callback: it runs while the options are parsed, before click asks for a command.
-    if not value:
-        return
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as package_version
-
-    try:
-        out_console.print(f"datacheck {package_version('datacheck')}")
-    except PackageNotFoundError:
-        out_console.print("datacheck (not installed)")
-    raise typer.Exit(EXIT_OK)
-
-
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
-                                          callback=_print_version)] = False,
-) -> None:
-    """Fast data validation for ML pipelines: statistics, schema inference, validation and drift.
-
-    Exit codes: 0 passed, 1 anomalies or drift at or above --fail-on, 2 could not run.
-    """

@@ -9,6 +9,7 @@ import typer
 
 from datacheck.cli.common import app, reporting_errors, write_result
 from datacheck.cli.options import OutputOpt, format_choices, read_options
+from datacheck.cli.slice_options import DEFAULT_MAX_SLICES, MaxSlicesOpt, MinSliceRowsOpt, SliceOpt
 from datacheck.cli.stats_cmd import progress_bar
 from datacheck.errors import UsageError
 from datacheck.render.registry import DRIFT, RenderContext
@@ -75,6 +76,9 @@ def drift(
     output: OutputOpt = None,
     *,
     read: ReadOptions,
+    slice_by: SliceOpt = None,
+    max_slices: MaxSlicesOpt = DEFAULT_MAX_SLICES,
+    min_slice_rows: MinSliceRowsOpt = None,
 ) -> None:
     """Compare CURRENT with BASELINE column by column and report distribution drift.
 
@@ -96,14 +100,27 @@ def drift(
         datacheck drift a.csv b.csv --method numeric=psi --method categorical=chi2 --threshold numeric=0.25
 
         datacheck drift train.csv eval.csv -o drift.html
+
+        datacheck drift train.parquet today.parquet --slice payment_type
     """
     from datacheck.drift import drift as run_drift
 
     with reporting_errors():
         methods, thresholds = _methods(method), _thresholds(threshold)
         spec = Schema.load(schema) if schema is not None else None
-        base, cur = _profile_both(baseline, current, read)
-        report = run_drift(base, cur, schema=spec, method=methods, threshold=thresholds, env=env)
+        if slice_by:
+            from datacheck.slice_drift import drift_sliced, sliced_statistics
+            from datacheck.slice_validation import MIN_SLICE_ROWS
+            from datacheck.slices import parse_slices
+
+            slicings = parse_slices(slice_by)
+            with progress_bar("Profiling both sides"):
+                base, cur = (sliced_statistics(side, slicings, max_slices, read) for side in (baseline, current))
+            report = drift_sliced(base, cur, slicings, schema=spec, method=methods, threshold=thresholds, env=env,
+                                  max_slices=max_slices, min_slice_rows=min_slice_rows or MIN_SLICE_ROWS)
+        else:
+            base, cur = _profile_both(baseline, current, read)
+            report = run_drift(base, cur, schema=spec, method=methods, threshold=thresholds, env=env)
     write_result(DRIFT, report, fmt, output, RenderContext(baseline=base, current=cur))
     raise typer.Exit(report.exit_code)
 

@@ -34,6 +34,11 @@ ExcludeOpt = Annotated[list[str] | None, typer.Option(
     help="Column COLUMN is not expected in environment ENV (repeatable), e.g. --exclude-in serving=tips.")]
 
 
+RulesOpt = Annotated[bool, typer.Option(
+    "--rules", help="Also propose rules from the rows (orderings between columns, compound keys, periods), each "
+                    "with its evidence on stderr; reads the data a second time (docs/rules.md).")]
+
+
 @app.command()
 @read_options
 def infer(
@@ -45,6 +50,7 @@ def infer(
     no_unique: NoUniqueOpt = False,
     drift_threshold: DriftOpt = None,
     exclude_in: ExcludeOpt = None,
+    rules: RulesOpt = False,
     *,
     read: ReadOptions,
 ) -> None:
@@ -71,8 +77,19 @@ def infer(
                               min_tolerance=min_tolerance, infer_unique=not no_unique,
                               drift_threshold=drift_threshold, environments=environments)
         check_excludes(schema, environments)
+        proposals = None
+        if rules:
+            from datacheck.infer_rules import propose_rules_for_data
+
+            proposals = propose_rules_for_data(list(data), schema, read)
+            schema = proposals.schema
     write_result(SCHEMA, schema, "json", output)
     err_console.print(schema_table(schema, title=summary_line(schema, output), compact=True))
+    if proposals is not None:
+        err_console.print(f"proposed rules: {len(proposals.proposals)}", highlight=False)
+        for proposal in proposals.proposals:
+            evidence = ", ".join(f"{k}={v}" for k, v in proposal.evidence.items())
+            err_console.print(f"  {proposal.kind} {proposal.text}: {evidence}", highlight=False, soft_wrap=True)
 
 
 def parse_excludes(items: list[str]) -> dict[str, Environment]:

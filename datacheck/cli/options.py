@@ -23,19 +23,17 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import typer
 
+from datacheck.cli.outputs import OutputOpt
 from datacheck.render.registry import Kind, formats
 from datacheck.sources import ReadOptions
 
 DataArg = Annotated[list[str], typer.Argument(help="Data: files, directories, globs, - (stdin), s3:// or https:// "
                                                    "URLs, a database URI, or saved statistics (docs/sources.md).",
                                               show_default=False)]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Write the result to FILE (atomically) instead of stdout.")]
 
 Command = Callable[..., None]
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from datacheck.cli.common import EXIT_OK, app, err_console, reporting_errors, write_result
+from datacheck.cli.common import EXIT_CANNOT_RUN, EXIT_OK, app, err_console, reporting_errors, write_result
 from datacheck.render.registry import SCHEMA, RenderContext
 from datacheck.schema import Schema
 
@@ -19,18 +19,31 @@ SchemaFileArg = Annotated[Path, typer.Argument(help="A schema file (JSON), as wr
                                                show_default=False)]
 
 
+SchemaFilesArg = Annotated[list[Path], typer.Argument(
+    help="Schema files (JSON), as written by `datacheck infer`.", show_default=False)]
+
+
 @schema_app.command("check")
-def check(file: SchemaFileArg) -> None:
-    """Check a (hand-edited) schema file: exit 0 when it is valid, 2 with every error listed when it is not.
+def check(files: SchemaFilesArg) -> None:
+    """Check (hand-edited) schema files: exit 0 when all are valid, 2 with every error of every file listed
+    when one is not (the pre-commit hook `datacheck-schema` runs this).
 
     Examples:
 
         datacheck schema check schema.json
+
+        datacheck schema check schemas/*.json
     """
-    with reporting_errors():
-        schema = Schema.load(file)
-    err_console.print(f"{file}: valid schema, {len(schema.columns)} columns", highlight=False, soft_wrap=True)
-    raise typer.Exit(EXIT_OK)
+    invalid = 0
+    for file in files:
+        try:
+            with reporting_errors():
+                schema = Schema.load(file)
+        except typer.Exit:  # the error is printed; check the other files too
+            invalid += 1
+            continue
+        err_console.print(f"{file}: valid schema, {len(schema.columns)} columns", highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_CANNOT_RUN if invalid else EXIT_OK)
 
 
 @schema_app.command("show")

@@ -10,6 +10,7 @@ import typer
 
 from datacheck.cli.common import EXIT_CANNOT_RUN, app, err_console, reporting_errors, write_result
 from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_options
+from datacheck.cli.slice_options import DEFAULT_MAX_SLICES, MaxSlicesOpt, MinSliceRowsOpt, SliceOpt
 from datacheck.cli.stats_cmd import Engine, EngineOpt, SchedulerOpt, WorkersOpt, progress_bar
 from datacheck.render.registry import REPORT, RenderContext
 from datacheck.sources import ReadOptions
@@ -33,6 +34,9 @@ ReportFormatOpt = Annotated[str | None, typer.Option(
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")]
 MaxExamplesOpt = Annotated[int, typer.Option(
     "--max-examples", min=0, help="The most example values (with row numbers) per finding.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="The moment freshness rules are judged against, ISO 8601 (2024-03-31T06:00:00+02:00; "
+                    "without a time zone: UTC). Default: now.", show_default=False)]
 
 
 @app.command()
@@ -52,6 +56,10 @@ def validate(
     engine: EngineOpt = Engine.local,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
+    as_of: AsOfOpt = None,
+    slice_by: SliceOpt = None,
+    max_slices: MaxSlicesOpt = DEFAULT_MAX_SLICES,
+    min_slice_rows: MinSliceRowsOpt = None,
 ) -> None:
     """Validate DATA against a schema: every anomaly with its column, count, examples and fix.
 
@@ -78,6 +86,8 @@ def validate(
         datacheck validate batch.csv -s schema.json -o report.html
 
         datacheck validate 'lake/2024/*.parquet' -s schema.json --engine dask --scheduler tcp://10.0.0.5:8786
+
+        datacheck validate trips.parquet -s schema.json --slice payment_type
     """
     from datacheck.checks import validate_with_statistics
     from datacheck.schema import Schema
@@ -85,10 +95,21 @@ def validate(
     with reporting_errors():
         spec = Schema.load(schema)
         with progress_bar("Validating") as progress:
-            report, statistics = validate_with_statistics(
-                list(data), spec, env=env, baseline=list(baseline) if baseline else None, max_examples=max_examples,
-                options=read, progress=progress, schema_path=str(schema), engine=engine.value, scheduler=scheduler,
-                workers=workers)
+            if slice_by or spec.slices:
+                from datacheck.slice_validation import MIN_SLICE_ROWS, validate_sliced
+                from datacheck.slices import parse_slices
+
+                report, statistics = validate_sliced(
+                    list(data), spec, parse_slices(slice_by or []), max_slices=max_slices,
+                    min_slice_rows=min_slice_rows or MIN_SLICE_ROWS, env=env,
+                    baseline=list(baseline) if baseline else None, max_examples=max_examples, options=read,
+                    progress=progress, schema_path=str(schema), engine=engine.value, scheduler=scheduler,
+                    workers=workers, as_of=as_of)
+            else:
+                report, statistics = validate_with_statistics(
+                    list(data), spec, env=env, baseline=list(baseline) if baseline else None,
+                    max_examples=max_examples, options=read, progress=progress, schema_path=str(schema),
+                    engine=engine.value, scheduler=scheduler, workers=workers, as_of=as_of)
     write_result(REPORT, report, fmt, output, RenderContext(fail_on=fail_on.value, statistics=statistics))
     if output is not None:
         err_console.print(f"{output}: {'passed' if report.passed else 'failed'}, {report.summary.errors} errors, "

@@ -14,6 +14,7 @@ from rich.text import Text
 from datacheck.drift import ColumnDrift, DriftReport
 from datacheck.output import to_json
 from datacheck.render.common import SPARK_BARS, escape_data, escape_property, md_escape, number, percent
+from datacheck.render.slices import drift_github_lines, drift_junit_cases
 
 STATUS_LABELS = {
     "compared": "",
@@ -188,6 +189,9 @@ def drift_junit(report: DriftReport) -> str:
             failures += 1
             body = f'<failure type="row_count" message={quoteattr(message)}>{xml_escape(message)}</failure>'
         cases.append(f'    <testcase classname="datacheck.drift" name="(row count)">{body}</testcase>')
+    cases += drift_junit_cases(report)  # one per slice with --slice
+    failures += sum(1 for s in report.slices if s.drifted)
+    skipped += sum(1 for s in report.slices if not s.drifted and s.status != "compared")
     total = len(cases)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<testsuites name="datacheck drift" tests="{total}" failures="{failures}" skipped="{skipped}">\n'
@@ -213,6 +217,7 @@ def drift_github(report: DriftReport) -> str:
         lines.append(f"::{level} title={title}::{escape_data(_message(col))}")
     if report.row_count_drifted:
         lines.append(f"::error title={escape_property('row count drift')}::{escape_data(_summary_line(report))}")
+    lines += drift_github_lines(report)
     lines.append(f"::notice title={escape_property('datacheck drift')}::{escape_data(_summary_line(report))}")
     return "\n".join(lines) + "\n"
 

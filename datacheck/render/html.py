@@ -42,7 +42,9 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from datacheck.histogram_view import BulkHistogram, bulk_histogram
 from datacheck.render.common import number, percent
+from datacheck.render.slices_html import slices_view
 
 if TYPE_CHECKING:
     from datacheck.checks import Finding, Report
@@ -184,7 +186,7 @@ def report_data(stats: Statistics | None, report: Report | None = None, drift: D
         "dataset_findings": findings_by_column.get(None, []),
         "types": sorted({card["type"] for card in cards}),
         "columns": cards,
-    }
+    } | ({"slices": view} if (view := slices_view(stats, drift)) else {})  # only with --slice / --label
 
 
 def _title(kind: str, stats: Statistics | None, baseline: Statistics | None) -> str:
@@ -324,6 +326,9 @@ def _value(get: Any, col: ColumnStats | None) -> Any:
 
 def _distribution_chart(col: ColumnStats, side: str) -> dict[str, Any] | None:
     """A histogram for numeric and temporal columns, the top values for the others (None if neither exists)."""
+    bulk = bulk_histogram(col)
+    if bulk is not None:
+        return _bulk_chart(col, bulk, side)
     hist = col.numeric.histogram if col.numeric is not None else None
     if hist is not None and hist.counts:
         edges = [_edge_text(e, col) for e in hist.edges]
@@ -349,6 +354,39 @@ def _distribution_chart(col: ColumnStats, side: str) -> dict[str, Any] | None:
                           if col.distinct is not None else ""),
         }
     return None
+
+
+def _bulk_chart(col: ColumnStats, bulk: BulkHistogram, side: str) -> dict[str, Any]:
+    """The bulk of the values in equal-width bins, and the outliers on each side in a bar of their own, set
+    apart by an empty slot and listed in `apart` (the page draws them in another colour)."""
+    edges = [_edge_text(e, col) for e in bulk.edges]
+    last = len(bulk.counts) - 1
+    labels = edges[:-1]
+    tips = [f"{edges[i]} to {edges[i + 1]}" + (" (inclusive)" if i == last else "") for i in range(len(bulk.counts))]
+    values: list[int | None] = list(bulk.counts)
+    apart: list[int] = []
+    low_text, high_text = _edge_text(bulk.min, col), _edge_text(bulk.max, col)
+    if bulk.below:
+        labels, values = [f"< {edges[0]}", "", *labels], [bulk.below, None, *values]
+        tips = [f"outliers: {number(bulk.below)} values from {low_text} to below {edges[0]}", "", *tips]
+        apart.append(0)
+    if bulk.above:
+        labels, values = [*labels, "", f"> {edges[-1]}"], [*values, None, bulk.above]
+        tips = [*tips, "", f"outliers: {number(bulk.above)} values above {edges[-1]}, up to {high_text}"]
+        apart.append(len(values) - 1)
+    beyond = " and ".join(text for count, text in ((bulk.below, f"{number(bulk.below)} below (down to {low_text})"),
+                                                   (bulk.above, f"{number(bulk.above)} above (up to {high_text})"))
+                          if count)
+    return {
+        "type": "histogram",
+        "labels": labels,
+        "tips": tips,
+        "series": [{"name": side, "values": values}],
+        "apart": apart,
+        "unit": "count",
+        "caption": f"Histogram of the bulk: {len(bulk.counts)} equal-width buckets, {edges[0]} to {edges[-1]}; "
+                   f"outliers beyond Q1 − 3·IQR and Q3 + 3·IQR shown apart: {beyond}",
+    }
 
 
 def _overlay_chart(entry: ColumnDrift, col: ColumnStats | None, base: ColumnStats | None) -> dict[str, Any] | None:

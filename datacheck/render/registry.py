@@ -11,7 +11,7 @@ below for each kind it serves. If it has a usual file extension, add it to `SUFF
 
 Example:
     >>> formats(STATS)
-    ('table', 'json', 'markdown', 'html')
+    ('table', 'json', 'markdown', 'html', 'tfdv')
     >>> format_for(REPORT, "datacheck.xml")
     'junit'
 """
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from datacheck.render import html as _html
     from datacheck.render import report as _report
     from datacheck.render import schema as _schema
+    from datacheck.render import slices as _slices
     from datacheck.render import stats as _stats
     from datacheck.schema import Schema
     from datacheck.statistics import Statistics
@@ -166,10 +167,13 @@ class _OnFirstUse:
 if not TYPE_CHECKING:
     _drift, _html, _report, _schema, _stats = (_OnFirstUse(f"datacheck.render.{name}")
                                                for name in ("drift", "html", "report", "schema", "stats"))
+    _slices = _OnFirstUse("datacheck.render.slices")
 
-register(STATS, "table", table(lambda stats, _, width: _stats.stats_table(stats, width), 160, 120))
+register(STATS, "table", table(lambda stats, _, width: _slices.stats_view(_stats.stats_table(stats, width), stats),
+                               160, 120))
 register(STATS, "json", Renderer(lambda stats, _: _stats.stats_json(stats)))
-register(STATS, "markdown", Renderer(lambda stats, _: _stats.stats_markdown(stats)))
+register(STATS, "markdown", Renderer(lambda stats, _: _stats.stats_markdown(stats)
+                                     + _slices.stats_markdown_extra(stats)))
 register(STATS, "html", Renderer(lambda stats, _: _html.stats_html(stats)))
 
 register(REPORT, "table", table(lambda report, _, width: _report.report_table(report, width), 120, 120))
@@ -179,9 +183,11 @@ register(REPORT, "junit", Renderer(lambda report, context: _report.report_junit(
 register(REPORT, "github", Renderer(lambda report, _: _report.report_github(report)))
 register(REPORT, "html", Renderer(lambda report, context: _html.validation_html(context.statistics, report)))
 
-register(DRIFT, "table", table(lambda report, _, width: _drift.drift_table(report, width), 160, 160))
+register(DRIFT, "table", table(lambda report, _, width: _slices.drift_view(_drift.drift_table(report, width), report),
+                               160, 160))
 register(DRIFT, "json", Renderer(lambda report, _: _drift.drift_json(report)))
-register(DRIFT, "markdown", Renderer(lambda report, _: _drift.drift_markdown(report)))
+register(DRIFT, "markdown", Renderer(lambda report, _: _drift.drift_markdown(report)
+                                     + _slices.drift_markdown_extra(report)))
 register(DRIFT, "junit", Renderer(lambda report, _: _drift.drift_junit(report)))
 register(DRIFT, "github", Renderer(lambda report, _: _drift.drift_github(report)))
 register(DRIFT, "html", Renderer(lambda report, context: _html.drift_html(report, context.baseline, context.current)))
@@ -190,9 +196,56 @@ register(DRIFT, "html", Renderer(lambda report, context: _html.drift_html(report
 register(SCHEMA, "table", table(lambda schema, context, _: _schema.schema_table(schema, title=context.title), 120, 120))
 register(SCHEMA, "json", Renderer(lambda schema, _: schema.dumps()))
 
+# TFDV's statistics proto (text format); needs the tfdv extra, imported on first use like the others.
+if not TYPE_CHECKING:
+    _tfdv = _OnFirstUse("datacheck.render.tfdv")
+else:
+    from datacheck.render import tfdv as _tfdv
+register(STATS, "tfdv", Renderer(lambda stats, _: _tfdv.stats_tfdv(stats)))
+SUFFIX_FORMATS[".pbtxt"] = "tfdv"
+
+# `datacheck skew`: row-level feature skew between two datasets joined on keys.
+if not TYPE_CHECKING:
+    _skew = _OnFirstUse("datacheck.render.skew")
+else:
+    from datacheck.render import skew as _skew
+    from datacheck.skew import SkewReport
+SKEW: Kind[SkewReport] = Kind("skew")
+register(SKEW, "table", table(lambda report, _, width: _skew.skew_table(report, width), 160, 160))
+register(SKEW, "json", Renderer(lambda report, _: _skew.skew_json(report)))
+register(SKEW, "markdown", Renderer(lambda report, _: _skew.skew_markdown(report)))
+register(SKEW, "junit", Renderer(lambda report, _: _skew.skew_junit(report)))
+register(SKEW, "github", Renderer(lambda report, _: _skew.skew_github(report)))
+register(SKEW, "html", Renderer(lambda report, _: _skew.skew_html(report)))
+
 # `datacheck merge` writes a statistics file by default, so json comes first; its results are statistics.
 for _fmt in ("json", "table", "markdown"):
     register(MERGE, _fmt, renderer(STATS, _fmt))
+
+
+# Monitoring (`datacheck monitor`, `datacheck history`): a monitor's findings print as a validation report's do;
+# its html is the trend report. The kinds are declared here, with their renderers, to keep the block in one place.
+if TYPE_CHECKING:
+    from datacheck.history import Batch
+    from datacheck.monitor import MonitorResult, SeriesView
+    from datacheck.render import monitoring as _monitoring
+    from datacheck.render import trend as _trend
+else:
+    _monitoring, _trend = (_OnFirstUse(f"datacheck.render.{name}") for name in ("monitoring", "trend"))
+
+MONITOR: Kind[MonitorResult] = Kind("monitor")
+HISTORY: Kind[tuple[Batch, ...]] = Kind("history")
+SERIES: Kind[SeriesView] = Kind("series")
+register(MONITOR, "table", table(lambda result, _, width: _report.report_table(result.report, width), 120, 120))
+register(MONITOR, "json", Renderer(lambda result, _: _report.report_json(result.report)))
+register(MONITOR, "markdown", Renderer(lambda result, _: _report.report_markdown(result.report)))
+register(MONITOR, "junit", Renderer(lambda result, context: _report.report_junit(result.report, context.fail_on)))
+register(MONITOR, "github", Renderer(lambda result, _: _report.report_github(result.report)))
+register(MONITOR, "html", Renderer(lambda result, _: _trend.trend_html(result.trend, result.report, result.statistics)))
+register(HISTORY, "table", table(lambda batches, _, width: _monitoring.history_table(batches, width), 160, 160))
+register(HISTORY, "json", Renderer(lambda batches, _: _monitoring.history_json(batches)))
+register(SERIES, "table", table(lambda view, _, width: _monitoring.series_table(view, width), 120, 120))
+register(SERIES, "json", Renderer(lambda view, _: _monitoring.series_json(view)))
 
 
 __all__ = ["Kind", "STATS", "REPORT", "DRIFT", "SCHEMA", "MERGE", "RenderContext", "Renderer", "table",

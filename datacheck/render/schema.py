@@ -91,7 +91,41 @@ def other_text(col: ColumnSchema) -> str:
     if col.drift is not None:
         parts.append(f"drift {col.drift.method} > {number(col.drift.threshold)}")
     parts.extend(f"{code}: {level}" for code, level in col.severity.items())
+    parts.extend(user_rules_text(col))
     return "; ".join(parts)
+
+
+def user_rules_text(col: ColumnSchema) -> list[str]:
+    """A column's own rules (docs/rules.md): freshness, period, reference."""
+    parts = []
+    if col.freshness is not None:
+        if col.freshness.newest_max_age is not None:
+            parts.append(f"newest ≤ {col.freshness.newest_max_age} old")
+        if col.freshness.oldest_min_age is not None:
+            parts.append(f"oldest ≥ {col.freshness.oldest_min_age} old")
+    if col.period is not None:
+        parts.append(f"every {col.period} filled")
+    if col.references is not None:
+        parts.append(f"in {', '.join(col.references.data)} [{col.references.column}]")
+    return parts
+
+
+def dataset_rules_text(schema: Schema) -> list[str]:
+    """The schema's compound keys, row rules and plug-ins, one line each (docs/rules.md)."""
+    lines = [f"unique ({', '.join(key)})" for key in schema.dataset.unique]
+    for rule in schema.rules:
+        text = f"rule {rule.name}: {rule.expr}"
+        if rule.where is not None:
+            text += f" where {rule.where}"
+        extra = [rule.severity]
+        if rule.min_pass < 1:
+            extra.append(f"min_pass {percent(rule.min_pass)}")
+        if rule.nulls != "pass":
+            extra.append("nulls fail")
+        lines.append(text + f" ({', '.join(extra)})")
+    lines.extend(f"plug-in {plugin.name}" + (f" {dict(plugin.options)}" if plugin.options else "")
+                 for plugin in schema.plugins)
+    return lines
 
 
 def dataset_text(schema: Schema) -> str:
@@ -109,4 +143,4 @@ def dataset_text(schema: Schema) -> str:
         if env.excluded:
             text += f": without {', '.join(env.excluded)}"
         parts.append(text)
-    return " · ".join(parts)
+    return "\n".join([" · ".join(parts), *dataset_rules_text(schema)])

@@ -26,6 +26,10 @@
     var asShare = spec.unit === "share";
     var datasets = spec.series.map(function (s) {
       var colour = s.name === "baseline" && spec.series.length > 1 ? colours.baseline : colours.current;
+      if (spec.apart && spec.apart.length) {
+        // Outlier bars (counted beyond the bulk) in the muted colour, apart from the bulk's bins.
+        colour = s.values.map(function (v, i) { return spec.apart.indexOf(i) >= 0 ? colours.baseline : colour; });
+      }
       return {
         label: s.name, data: s.values, backgroundColor: colour, borderWidth: 0,
         barPercentage: histogram ? 1.0 : 0.9, categoryPercentage: histogram ? 0.96 : 0.8
