@@ -165,7 +165,7 @@ def plan_partitions(dataset: Dataset, partition_rows: int = PARTITION_ROWS) -> l
         raise UsageError(f"partition_rows must be at least 1, got {partition_rows}")
     parquet = [f for f in dataset.files if f.format == "parquet" and f.compression is None]
     with ThreadPoolExecutor(max_workers=min(16, max(1, len(parquet)))) as pool:
-        groups = dict(zip((f.path for f in parquet), pool.map(read_row_group_rows, (f.path for f in parquet))))
+        groups = dict(zip((f.path for f in parquet), pool.map(read_row_group_rows, (f.read_path for f in parquet))))
     partitions: list[Partition] = []
     for data_file in dataset.files:
         sizes = groups.get(data_file.path)

@@ -2,7 +2,8 @@
 
 An in-memory frame is sliced. Parquet is read slice by slice along its row groups (`parquet_slices`), each
 slice on a thread of its own while the previous one is queried (`read_ahead`). Other formats stream through
-`LazyFrame.collect_batches`. `with_probe` splits the first rows off as a batch of their own.
+`LazyFrame.collect_batches`, and a database's result straight from its driver (`databases.batches`).
+`with_probe` splits the first rows off as a batch of their own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from datacheck import parquet_layout
+from datacheck import databases, parquet_layout
 from datacheck.sources import DataFile
 
 #: Rows per batch. Large enough that per-batch overhead is small, small enough to bound memory; 500,000
@@ -50,8 +51,10 @@ def frame_batches(frame: pl.LazyFrame | pl.DataFrame, batch_rows: int,
     """
     if isinstance(frame, pl.DataFrame):
         return frame.iter_slices(batch_rows)
+    if data_file is not None and data_file.format == "database" and data_file.query is not None:
+        return databases.batches(data_file.read_path, data_file.query, data_file.path, batch_rows)
     if data_file is not None and data_file.format in RANDOM_ACCESS_FORMATS:
-        return read_ahead(parquet_slices(frame, batch_rows, data_file.path))
+        return read_ahead(parquet_slices(frame, batch_rows, data_file.read_path))
     return iter(frame.collect_batches(chunk_size=batch_rows, maintain_order=True))
 
 

@@ -1,5 +1,8 @@
 """DATA -> something we can scan: files, directories, globs, saved statistics files and in-memory frames.
 
+Inputs that are not local paths are dispatched in `_external_files`: stdin and pipes (`stdin_source`), object
+stores and web servers (`remote`), databases (`databases`); see docs/sources.md.
+
 This is the edge where bytes come in. It knows file formats, CSV options and how to turn a reader's
 failure into a `InputError` that names the file (and the line, where one can be found). The core
 (`profile`, `infer`, `validate`, `drift`) never opens a file itself.
@@ -16,13 +19,13 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
 
-from datacheck import csv_layout, json_tables, parquet_layout
+from datacheck import csv_layout, databases, decimal_comma, json_tables, parquet_layout, remote, stdin_source
 from datacheck.errors import InputError, SchemaFileError
 from datacheck.statistics import STATISTICS_FORMAT, STATISTICS_VERSION, Statistics
 
@@ -71,6 +74,10 @@ class ReadOptions:
         keep_whitespace: keep the spaces that start CSV fields after the delimiter (`39, State-gov`). By
             default a file whose fields are padded so is read without them, names and values, so that
             numbers are numbers (see `datacheck.csv_layout`).
+        decimal_comma: read CSV numbers written with a decimal comma (`1,5`); the delimiter is then usually ';'.
+        storage_options: settings of object stores (credentials, endpoint, region) as (key, value) pairs, with
+            polars' key names; they add to the environment's (see `datacheck.remote`).
+        sql, table: for a database URI as DATA, the query to run or the table to read (see `datacheck.databases`).
         on_note: called with a one-line note when a file is read differently from its raw text (the padding
             stripped); the CLI prints it on stderr. A module-level function, so that options still pickle
             for the process engine.
@@ -83,6 +90,10 @@ class ReadOptions:
     has_header: bool = True
     allow_empty: bool = False
     keep_whitespace: bool = False
+    decimal_comma: bool = False
+    storage_options: tuple[tuple[str, str], ...] = ()
+    sql: str | None = None
+    table: str | None = None
     on_note: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
@@ -95,6 +106,15 @@ class DataFile:
     format: str
     compression: str | None = None
     delimiter: str | None = None
+    #: Where the bytes are read from when `path` only names them (stdin's local copy); None: at `path`.
+    location: str | None = None
+    #: For a database (format "database"): the query whose result is the data; `location` is the URI.
+    query: str | None = None
+
+    @property
+    def read_path(self) -> str:
+        """The path that reads the file's bytes."""
+        return self.location if self.location is not None else self.path
 
 
 @dataclass(frozen=True)
@@ -127,7 +147,7 @@ class Dataset:
         otherwise (a text file's rows are only known once it has been read)."""
         if not self.files or any(f.format != "parquet" for f in self.files):
             return None
-        return parquet_layout.total_rows(f.path for f in self.files)  # None: the scan will report the file
+        return parquet_layout.total_rows(f.read_path for f in self.files)  # None: the scan will report the file
 
 
 # --------------------------------------------------------------------------------------------- resolving
@@ -165,9 +185,41 @@ def resolve(paths: Iterable[str | os.PathLike[str]], options: ReadOptions | None
         return history_statistics(names[0])
     files: dict[str, DataFile] = {}  # by path: a file named twice (a glob and its name) is read once
     for raw in names:
-        for path in _expand(raw, options):
-            files.setdefault(path, _data_file(path, options))
+        for data_file in _external_files(raw, options) or [_data_file(p, options) for p in _expand(raw, options)]:
+            files.setdefault(data_file.path, data_file)
     return Dataset(tuple(files.values()), options)
+
+
+def _external_files(raw: str, options: ReadOptions) -> list[DataFile] | None:
+    """DATA that is not a local file, directory or glob: stdin or a pipe (copied to a local file once), a
+    database URI, an object store's or web server's URL (or glob); None for a local path."""
+    if stdin_source.is_stream(raw):
+        given = options.input_format or (_guess_format(raw) if raw != stdin_source.STDIN else None)
+        if given is not None and given not in FORMATS:
+            raise InputError(f"unknown input format {given!r}", hint=f"use one of {', '.join(FORMATS)}")
+        copy = stdin_source.copy_stream(raw, given)
+        return [DataFile(copy.name, copy.format, copy.compression, options.delimiter, copy.location)]
+    if databases.is_database(raw):
+        text = databases.query(options.sql, options.table, raw)  # refuses a missing or odd query at once
+        return [DataFile(databases.display_name(raw, options.sql, options.table), "database", location=raw,
+                         query=text)]
+    if remote.is_remote(raw):
+        storage = dict(options.storage_options)
+        return [_remote_file(url, options, storage) for url in remote.list_objects(raw, storage)]
+    return None
+
+
+def _remote_file(url: str, options: ReadOptions, storage: dict[str, str]) -> DataFile:
+    """An object store's file: read by polars where it streams the format, else from a local copy."""
+    name = url.split("?", 1)[0]
+    compression = next((c for s, c in COMPRESSIONS.items() if name.lower().endswith(s)), None)
+    fmt = options.input_format or _guess_format(name)
+    if fmt is None or fmt not in FORMATS:
+        raise InputError("cannot tell the file format from the extension", path=url,
+                         hint="pass --input-format csv|tsv|parquet|ndjson|json|ipc")
+    if fmt in remote.NATIVE_FORMATS and compression is None and remote.scheme(url) not in ("http", "https"):
+        return DataFile(url, fmt, None, options.delimiter)
+    return DataFile(url, fmt, compression, options.delimiter, remote.local_copy(url, storage))
 
 
 def _expand(raw: str, options: ReadOptions) -> list[str]:
@@ -303,8 +355,17 @@ def scan_file(data_file: DataFile, options: ReadOptions) -> pl.LazyFrame:
 
 def scan_file_with_layout(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, ReadLayout]:
     """`scan_file`, with what the reading found in the file's text (blank lines, stripped padding)."""
+    if data_file.format == "database":  # `location` is the connection URI, `path` its name without a password
+        return databases.scan(data_file.read_path, data_file.query or "", data_file.path), ReadLayout()
+    if data_file.location is not None:
+        return _scan_copy(data_file, options)
     path, fmt = data_file.path, data_file.format
     try:
+        if remote.is_remote(path):  # a format polars streams from the store (see `_remote_file`)
+            store = remote.polars_options(dict(options.storage_options))
+            if fmt in ("parquet", "ipc"):
+                return (pl.scan_parquet if fmt == "parquet" else pl.scan_ipc)(path, **store), ReadLayout()
+            return pl.scan_ndjson(path, infer_schema_length=CSV_INFER_ROWS, **store), ReadLayout()
         if fmt == "parquet":
             return pl.scan_parquet(path), ReadLayout()
         if fmt == "ipc":
@@ -322,6 +383,24 @@ def scan_file_with_layout(data_file: DataFile, options: ReadOptions) -> tuple[pl
         raise read_error(exc, data_file) from None
 
 
+def _scan_copy(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, ReadLayout]:
+    """A file read from a local copy (`location`), named by its `path` in errors and notes."""
+    assert data_file.location is not None
+    location, name = data_file.location, data_file.path
+    on_note = options.on_note
+    renamed = replace(options, on_note=(lambda text: on_note(text.replace(location, name))) if on_note else None)
+    try:
+        return scan_file_with_layout(replace(data_file, path=location, location=None), renamed)
+    except InputError as exc:
+        raise _renamed(exc, location, name) from None
+
+
+def _renamed(exc: InputError, location: str, name: str) -> InputError:
+    if exc.path != location:
+        return exc
+    return InputError(exc.reason.replace(location, name), path=name, line=exc.line, column=exc.column, hint=exc.hint)
+
+
 def _csv_kwargs(data_file: DataFile, options: ReadOptions) -> dict[str, Any]:
     separator = options.delimiter or ("\t" if data_file.format == "tsv" else ",")
     if separator == "\\t":
@@ -332,6 +411,7 @@ def _csv_kwargs(data_file: DataFile, options: ReadOptions) -> dict[str, Any]:
         "separator": separator,
         "has_header": options.has_header,
         "null_values": list(options.null_values) or None,
+        "decimal_comma": options.decimal_comma,
     }
 
 
@@ -369,6 +449,10 @@ def _scan_csv(data_file: DataFile, options: ReadOptions) -> tuple[pl.LazyFrame, 
     if strip and options.on_note is not None:
         options.on_note(f"{data_file.path}: fields start with a space after the delimiter; read without it "
                         "(names and values). Pass --keep-whitespace to keep it.")
+    if not options.decimal_comma and options.on_note is not None:
+        note = decimal_comma.note(rows, kwargs["has_header"], frame.collect_schema(), data_file.path)
+        if note is not None:
+            options.on_note(note)
     return frame, ReadLayout(blank.count, strip)
 
 
@@ -593,6 +677,11 @@ _OFFSET = re.compile(r"offset in the file is (\d+) bytes")
 
 def read_error(exc: BaseException, data_file: DataFile) -> InputError:
     """Translate a reader's exception (raised while scanning `data_file`) into an InputError with a line number."""
+    if data_file.format == "database":
+        return InputError(f"cannot read the query's result: {_first_line(exc)}", path=data_file.path)
+    if data_file.location is not None:
+        local = replace(data_file, path=data_file.location, location=None)
+        return _renamed(read_error(exc, local), data_file.location, data_file.path)
     message = str(exc)
     path = data_file.path
     if isinstance(exc, InputError):

@@ -3,8 +3,10 @@
 typer builds a command's options from its signature, and has no groups of parameters. So the options that
 always come together are added by decorators that rewrite the signature typer reads:
 
-- `read_options` puts the six options that say how to read DATA (--input-format, --delimiter, --encoding,
-  --null-value, --no-header, --keep-whitespace) where the command has its `read: ReadOptions` parameter, and
+- `read_options` puts the ten options that say how to read DATA (--input-format, --delimiter, --encoding,
+  --null-value, --no-header, --keep-whitespace,
+  --decimal-comma, --storage-option,
+  --sql, --table) where the command has its `read: ReadOptions` parameter, and
   hands the command one `ReadOptions` built from them.
 - `format_choices(kind)` makes the choices of the command's `fmt` option the formats the render registry
   can write for `kind`: `--help` lists exactly those, and any other value is a usage error (exit 2).
@@ -29,12 +31,13 @@ from datacheck.cli.outputs import OutputOpt
 from datacheck.render.registry import Kind, formats
 from datacheck.sources import ReadOptions
 
-DataArg = Annotated[list[str], typer.Argument(help="Data: files, directories, globs, or a saved statistics file.",
+DataArg = Annotated[list[str], typer.Argument(help="Data: files, directories, globs, - (stdin), s3:// or https:// "
+                                                   "URLs, a database URI, or saved statistics (docs/sources.md).",
                                               show_default=False)]
 
 Command = Callable[..., None]
 
-# The six read options, in the order --help lists them, with their defaults.
+# The ten read options, in the order --help lists them, with their defaults.
 _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("input_format", Annotated[str | None, typer.Option(
         "--input-format",
@@ -52,6 +55,20 @@ _READ_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
         "--keep-whitespace",
         help="Keep the spaces after the CSV delimiter ('39, State-gov'); by default they are stripped from names "
              "and values when the file is laid out so.")], False),
+    ("decimal_comma", Annotated[bool, typer.Option(
+        "--decimal-comma", help="CSV numbers are written with a decimal comma (1,5), as in European exports; "
+                                "use with --delimiter ';'.")], False),
+    ("storage_option", Annotated[list[str] | None, typer.Option(
+        "--storage-option", metavar="KEY=VALUE",
+        help="A setting of the object store for s3://, gs://, az:// DATA (repeatable), with polars' key names, e.g. "
+             "--storage-option aws_region=eu-west-1; credentials also come from the usual environment "
+             "variables.")], None),
+    ("sql", Annotated[str | None, typer.Option(
+        "--sql", metavar="QUERY",
+        help="With a database URI as DATA (postgresql://, sqlite:///, duckdb:///): the query whose rows are checked.")],
+     None),
+    ("table", Annotated[str | None, typer.Option(
+        "--table", metavar="NAME", help="With a database URI as DATA: the table whose rows are checked.")], None),
 )
 
 _noted: set[str] = set()
@@ -67,20 +84,43 @@ def note_on_stderr(text: str) -> None:
 
 
 def read_options(command: Command) -> Command:
-    """Give `command` the six read options in place of its `read: ReadOptions` parameter."""
+    """Give `command` the ten read options in place of its `read: ReadOptions` parameter."""
 
     @functools.wraps(command)
     def with_read_options(**kwargs: Any) -> None:
         read = ReadOptions(input_format=kwargs.pop("input_format"), delimiter=kwargs.pop("delimiter"),
                            encoding=kwargs.pop("encoding"), null_values=tuple(kwargs.pop("null_value") or ()),
                            has_header=not kwargs.pop("no_header"), keep_whitespace=kwargs.pop("keep_whitespace"),
-                           on_note=note_on_stderr)
+                           decimal_comma=kwargs.pop("decimal_comma"),
+                           storage_options=_key_values(kwargs.pop("storage_option")), sql=kwargs.pop("sql"),
+                           table=kwargs.pop("table"), on_note=note_on_stderr)
+        if (read.sql is not None or read.table is not None) and not _names_a_database(kwargs):
+            raise typer.BadParameter("--sql and --table read a database: give its URI as DATA "
+                                     "(postgresql://..., sqlite:///file.db, duckdb:///file.duckdb)",
+                                     param_hint="--sql/--table")
         command(**kwargs, read=read)
 
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
               for name, annotation, default in _READ_OPTIONS]
     _set_parameters(with_read_options, command, "read", lambda _: shared)
     return with_read_options
+
+
+def _names_a_database(arguments: dict[str, Any]) -> bool:
+    from datacheck.databases import is_database
+
+    values = [v for value in arguments.values() for v in (value if isinstance(value, list) else [value])]
+    return any(isinstance(v, str) and is_database(v) for v in values)
+
+
+def _key_values(items: list[str] | None) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in items or ():
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise typer.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--storage-option")
+        pairs.append((key.strip(), value))
+    return tuple(pairs)
 
 
 def format_choices(kind: Kind[Any]) -> Callable[[Command], Command]:
