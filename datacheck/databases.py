@@ -6,7 +6,7 @@
 
 Each driver hands the result over as a stream of Arrow record batches, which becomes a polars LazyFrame
 through polars' IO-source plugin: the scan pulls one batch at a time, so memory is bounded by the batches in
-flight, whatever the size of the result. The drivers are optional (`pip install 'datacheck[db]'`); a missing
+flight, whatever the size of the result. The drivers are optional (`pip install 'datacheck-cli[db]'`); a missing
 one is named in the error.
 
 Rows come in the order the database returns them: for a table, usually the order they were written, but no
@@ -27,7 +27,7 @@ import polars as pl
 from datacheck.errors import InputError, UsageError
 
 SCHEMES = ("postgresql", "postgres", "sqlite", "duckdb")
-INSTALL_HINT = "install the database drivers: pip install 'datacheck[db]'"
+INSTALL_HINT = "install the database drivers: pip install 'datacheck-cli[db]'"
 #: Rows per record batch asked of the drivers that take a row count (DuckDB); the scan re-cuts batches to its
 #: own size. PostgreSQL's driver cuts its batches by bytes (16 MiB by default), SQLite's by rows (1,024).
 BATCH_ROWS = 100_000

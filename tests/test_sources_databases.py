@@ -144,7 +144,7 @@ def test_a_missing_driver_names_the_extra(tmp_path: Path) -> None:
     proc = cli("stats", "postgresql://nobody@127.0.0.1:1/none", "--table", "t",
                env={"PYTHONPATH": f"{hidden}:{ROOT}"})
     assert proc.returncode == 2, proc.stderr.decode()
-    assert b"pip install 'datacheck[db]'" in proc.stderr and b"adbc_driver_postgresql" in proc.stderr
+    assert b"pip install 'datacheck-cli[db]'" in proc.stderr and b"adbc_driver_postgresql" in proc.stderr
     assert b"Traceback" not in proc.stderr
 
 
