@@ -254,7 +254,7 @@ def test_the_stats_command_exits_2_on_a_corrupt_partition(broken_dir: Path) -> N
 
 def test_missing_dask_says_which_extra_to_install(dataset_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` fail
-    with pytest.raises(UsageError, match=r"datacheck\[dask\]"):
+    with pytest.raises(UsageError, match=r"datacheck-cli\[dask\]"):
         profile_partitioned(resolve([dataset_dir]), engine="dask")
 
 
