@@ -17,7 +17,6 @@ run together): label statistics are not sketched, and they are not merged by `da
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +24,7 @@ import polars as pl
 
 from datacheck.errors import UsageError
 from datacheck.label_model import FeatureLabel, LabelRate, LabelStats
-from datacheck.sources import Dataset, ReadOptions, frame_from_object, resolve
+from datacheck.sources import Dataset, ReadOptions, frame_from_object, resolve_paths
 from datacheck.statistics import TOP_VALUES, Statistics, column_kind, temporal_text
 
 #: Quantile buckets of a numeric feature: deciles, as TFDV's default of 10 buckets.
@@ -212,11 +211,7 @@ def _bucket_name(edges: Sequence[float], i: int, dtype: pl.DataType) -> str:
 
 
 def _lazy(data: Any, options: ReadOptions | None) -> pl.LazyFrame:
-    target = data
-    if isinstance(target, (str, bytes)) or hasattr(target, "__fspath__"):
-        target = [target]
-    if isinstance(target, (list, tuple)) and all(isinstance(p, str) or hasattr(p, "__fspath__") for p in target):
-        target = resolve([os.fspath(p) for p in target], options)
+    target = resolve_paths(data, options)
     if isinstance(target, Statistics):
         raise UsageError("--label needs the data: saved statistics hold no rows", hint="pass the data files")
     if isinstance(target, Dataset):

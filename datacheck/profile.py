@@ -33,7 +33,7 @@ from datacheck.profile_batches import BATCH_ROWS, PROBE_ROWS, frame_batches, row
 from datacheck.profile_merge import merge
 from datacheck.profile_queries import BatchPlan, BatchResults
 from datacheck.profile_scan import Scan
-from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, read_error, resolve
+from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, read_error, resolve_paths
 from datacheck.statistics import SourceInfo, Statistics, column_kind
 from datacheck.timings import ReadClock, log_scan
 
@@ -171,10 +171,9 @@ def profile(data: Any, options: ReadOptions | None = None, *, progress: Progress
         return data
     if isinstance(data, Dataset):
         return profile_dataset(data, progress=progress)
-    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
-        data = [data]
-    if isinstance(data, (list, tuple)) and all(isinstance(p, str) or hasattr(p, "__fspath__") for p in data):
-        return profile(resolve([str(p) for p in data], options), progress=progress)
+    target = resolve_paths(data, options)
+    if target is not data:
+        return profile(target, progress=progress)
     return profile_frame(frame_from_object(data), progress=progress)
 
 

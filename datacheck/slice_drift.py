@@ -204,11 +204,9 @@ def sliced_statistics(data: Any, slicings: Sequence[tuple[str, ...]], max_slices
 def _sliced(data: Any, slicings: Sequence[tuple[str, ...]], max_slices: int, options: Any, side: str) -> Statistics:
     """One side's statistics with the slicings: saved sliced statistics as they are, data sliced here."""
     if not isinstance(data, Statistics):
-        from datacheck.sources import resolve
+        from datacheck.sources import resolve_paths
 
-        paths = [data] if isinstance(data, str) or hasattr(data, "__fspath__") else data
-        if isinstance(paths, (list, tuple)) and all(isinstance(p, str) or hasattr(p, "__fspath__") for p in paths):
-            data = resolve([str(p) for p in paths], options)
+        data = resolve_paths(data, options)
     if isinstance(data, Statistics):
         held = {s.columns for s in data.slicings}
         missing = [",".join(c) for c in slicings if c not in held]

@@ -34,7 +34,7 @@ from datacheck.checks.validation import judge, prepare
 from datacheck.errors import UsageError
 from datacheck.schema import Schema
 from datacheck.slices import MAX_SLICES, key_text, scan_sliced
-from datacheck.sources import ReadOptions, resolve
+from datacheck.sources import ReadOptions, resolve_paths
 from datacheck.statistics import Slicing, Statistics
 from datacheck.update import update_schema
 
@@ -182,11 +182,7 @@ def _reference(base: Statistics | None, columns: tuple[str, ...]) -> dict[tuple[
 
 def _resolved(data: Any, options: ReadOptions) -> Any:
     """Paths resolved to a Dataset or saved Statistics; anything else (a Dataset, a table) as it is."""
-    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
-        data = [data]
-    if isinstance(data, (list, tuple)) and all(isinstance(p, str) or hasattr(p, "__fspath__") for p in data):
-        return resolve([os.fspath(p) for p in data], options)
-    return data
+    return resolve_paths(data, options)
 
 
 def _slices(slicing: Slicing) -> list[tuple[tuple[str | None, ...], Statistics]]:

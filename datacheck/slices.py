@@ -20,7 +20,6 @@ is still exact (`profile_merge.merge_slicing` pools a key whose rows are partly 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -34,7 +33,7 @@ from datacheck.profile import fold_batches
 from datacheck.profile_batches import BATCH_ROWS, PROBE_ROWS, frame_batches, rows_per_batch
 from datacheck.profile_merge import POOLED_KEYS_LIMIT, key_order, merge, merge_slicing, pool_slicing
 from datacheck.profile_scan import Scan
-from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, read_error, resolve
+from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, read_error, resolve_paths
 from datacheck.statistics import SliceStats, Slicing, SourceInfo, Statistics
 
 #: Slices kept apart by default: enough for every US state or a country list's head, few enough that a
@@ -259,11 +258,7 @@ def scan_sliced(data: Any, slicings: Sequence[tuple[str, ...]], *, max_slices: i
         raise UsageError(f"--max-slices must be at least 1, got {max_slices}")
     if not slicings:
         raise UsageError("no slice columns given", hint="use --slice COLUMN")
-    target = data
-    if isinstance(target, (str, bytes)) or hasattr(target, "__fspath__"):
-        target = [target]
-    if isinstance(target, (list, tuple)) and all(isinstance(p, str) or hasattr(p, "__fspath__") for p in target):
-        target = resolve([os.fspath(p) for p in target], options)
+    target = resolve_paths(data, options)
     if isinstance(target, Statistics):
         raise UsageError("saved statistics cannot be sliced: slices are computed from the rows",
                          hint="run 'datacheck stats DATA --slice COLUMN' on the data")

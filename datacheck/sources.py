@@ -153,6 +153,17 @@ class Dataset:
 # --------------------------------------------------------------------------------------------- resolving
 
 
+def resolve_paths(data: Any, options: ReadOptions | None = None) -> Any:
+    """DATA given as a path or a list of paths resolved (`resolve`) to a Dataset or saved Statistics; anything
+    else (a Dataset, Statistics, an in-memory table) returned as it is. The one place the Python API tells
+    paths from tables."""
+    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
+        data = [data]
+    if isinstance(data, (list, tuple)) and all(isinstance(p, str) or hasattr(p, "__fspath__") for p in data):
+        return resolve([os.fspath(p) for p in data], options)
+    return data
+
+
 def resolve(paths: Iterable[str | os.PathLike[str]], options: ReadOptions | None = None) -> Dataset | Statistics:
     """Resolve DATA arguments to a Dataset, or to Statistics when DATA is one saved statistics file.
 

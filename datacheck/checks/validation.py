@@ -44,7 +44,7 @@ from datacheck.checks.registry import CHECK_ORDER, FAMILIES
 from datacheck.checks.rows import RowEvidence
 from datacheck.errors import SchemaFileError, UsageError
 from datacheck.schema import ColumnSchema, Schema
-from datacheck.sources import Dataset, ReadOptions, frame_from_object, resolve
+from datacheck.sources import Dataset, ReadOptions, frame_from_object, resolve_paths
 from datacheck.statistics import ColumnStats, Statistics
 
 
@@ -171,11 +171,7 @@ def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, pr
     """The statistics of the data and the row checks' tallies, from one scan; no tallies for saved statistics."""
     if isinstance(data, Statistics):
         return data, None
-    target = data
-    if isinstance(target, (str, bytes)) or hasattr(target, "__fspath__"):
-        target = [target]
-    if isinstance(target, (list, tuple)) and all(isinstance(p, str) or hasattr(p, "__fspath__") for p in target):
-        target = resolve([os.fspath(p) for p in target], options)
+    target = resolve_paths(data, options)
     if isinstance(target, Statistics):
         return target, None
     observer = partial(RowChecks, schema, max_examples, references, families)
