@@ -60,7 +60,7 @@ SEED = 20240601
 FORMATS = ("parquet", "csv")
 TARGETS = {"parquet": 2.5, "csv": 1.5}
 RSS_TARGET = 2.0
-CSV_INFER_ROWS = 10_000  # datacheck.sources.CSV_INFER_ROWS
+CSV_INFER_ROWS = 10_000  # datacheck.file_reader.CSV_INFER_ROWS
 
 REFERENCE_CODE = {
     "parquet": "import polars as pl, sys; pl.read_parquet(sys.argv[1])",

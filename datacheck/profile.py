@@ -29,11 +29,12 @@ from typing import Any, Protocol
 import polars as pl
 
 from datacheck.errors import InputError, UsageError
+from datacheck.file_reader import read_error
 from datacheck.profile_batches import BATCH_ROWS, PROBE_ROWS, frame_batches, rows_per_batch, with_probe
 from datacheck.profile_merge import merge
 from datacheck.profile_queries import BatchPlan, BatchResults
 from datacheck.profile_scan import Scan
-from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, read_error, resolve_paths
+from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, resolve_paths
 from datacheck.statistics import SourceInfo, Statistics, column_kind
 from datacheck.timings import ReadClock, log_scan
 

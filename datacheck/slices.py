@@ -29,11 +29,12 @@ import polars as pl
 
 from datacheck import engine as engines
 from datacheck.errors import InputError, UsageError
+from datacheck.file_reader import read_error
 from datacheck.profile import fold_batches
 from datacheck.profile_batches import BATCH_ROWS, PROBE_ROWS, frame_batches, rows_per_batch
 from datacheck.profile_merge import POOLED_KEYS_LIMIT, key_order, merge, merge_slicing, pool_slicing
 from datacheck.profile_scan import Scan
-from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, read_error, resolve_paths
+from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, resolve_paths
 from datacheck.statistics import SliceStats, Slicing, SourceInfo, Statistics
 
 #: Slices kept apart by default: enough for every US state or a country list's head, few enough that a
