@@ -5,16 +5,18 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from datacheck.cli.common import app, err_console, reporting_errors, write_result
 from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_options
 from datacheck.cli.slice_options import DEFAULT_MAX_SLICES, LabelOpt, MaxSlicesOpt, SliceOpt
-from datacheck.profile import ProgressCallback
 from datacheck.render.registry import STATS
 from datacheck.sources import Dataset, ReadOptions, resolve
+
+if TYPE_CHECKING:
+    from datacheck.profile import ProgressCallback
 
 
 class Engine(str, enum.Enum):
