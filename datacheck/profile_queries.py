@@ -239,13 +239,14 @@ def sorted_finite(column: pl.Series) -> np.ndarray:
     first: the cast keeps order, so sorting after it gives the same array. Each sort uses one thread: the
     scan keeps every core busy already.
     """
-    if column.dtype.is_float():
-        values = column.cast(pl.Float64).to_numpy()  # nulls become NaN
-        ordered = values[np.isfinite(values)]  # a copy, sorted in place below
-        ordered.sort()
-        _order_signed_zeros(ordered)
-        return ordered
-    return np.sort(column.drop_nulls().cast(pl.Float64).to_numpy())
+    values = column.drop_nulls().cast(pl.Float64).to_numpy()  # without nulls: no NaN for polars to write
+    if not column.dtype.is_float():
+        return np.sort(values)
+    finite = np.isfinite(values)
+    ordered = values.copy() if finite.all() else values[finite]  # `values` may be polars' read-only buffer
+    ordered.sort()
+    _order_signed_zeros(ordered)
+    return ordered
 
 
 def _order_signed_zeros(ordered: np.ndarray) -> None:
