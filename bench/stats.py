@@ -5,18 +5,24 @@ Generates (once, cached under bench/.data/) a deterministic table of 15 columns 
 nulls, low- and high-cardinality strings, booleans, dates and a timestamp -- as Parquet and as CSV, at
 ``--rows`` (default 10M) and at ``--small-rows`` (default 1M). For every file it times, each in a fresh
 process, a plain polars read and ``datacheck stats FILE --format json -o TMP``, and reports the best
-wall time of ``--repeat`` runs, their ratio and each process's peak RSS. Then it compares datacheck's
-peak RSS at the two sizes.
+wall time of ``--repeat`` runs, their ratio and each process's peak RSS. Each datacheck time is split into
+start-up (``datacheck stats --help``: interpreter, imports, command line) and scan (the rest). Start-up is
+also measured on its own: ``import polars``, ``datacheck --help`` and ``datacheck stats`` on a 1,000-row CSV.
+Then it compares datacheck's peak RSS at the two sizes, and with ``--profile`` prints where the CPU of a scan
+of the ``--rows`` Parquet goes (bench/stats_profile.py: read, per-batch queries, sorting, folding, rendering).
 
 Targets (checked at ``--rows``):
-    parquet: datacheck stats <= 2.5x  pl.read_parquet(f)
-    csv:     datacheck stats <= 1.5x  pl.read_csv(f, try_parse_dates=True, infer_schema_length=10000)
+    parquet: datacheck stats <= 1.6x  pl.read_parquet(f)
+    csv:     datacheck stats <= 1.1x  pl.read_csv(f, try_parse_dates=True, infer_schema_length=10000)
              (the same parse options datacheck uses, so both produce the same column types)
     memory:  datacheck peak RSS at --rows <= 2x its peak RSS at --small-rows (per format)
+    start-up: datacheck --help and stats on 1,000 CSV rows <= 0.1 s above python -c "import polars"
 
 Usage:
     python bench/stats.py                 # full run: 1M and 10M rows
     python bench/stats.py --quick         # 1M rows only (no RSS scaling check)
+    python bench/stats.py --huge          # also 100M rows (Parquet only; about 5 GB on disk, minutes per run)
+    python bench/stats.py --profile       # also where the CPU of one scan goes
     python bench/stats.py --json          # machine-readable results on stdout
     python bench/stats.py --rows 20000 --small-rows 2000 --repeat 1 --data-dir /tmp/x   # smoke test
 
@@ -40,7 +46,6 @@ from _common import (  # noqa: E402
     DATA_DIR,
     CommandFailed,
     atomic_path,
-    best_of,
     best_of_paired,
     child_env,
     datacheck_command,
@@ -53,12 +58,17 @@ from _common import (  # noqa: E402
     warm_bytecode,
     warm_cache,
 )
+from stats_profile import print_phases  # noqa: E402
 
 #: Bump when the generated table changes, so cached files are not reused.
 DATA_VERSION = 1
 SEED = 20240601
 FORMATS = ("parquet", "csv")
-TARGETS = {"parquet": 2.5, "csv": 1.5}
+TARGETS = {"parquet": 1.6, "csv": 1.1}
+#: Seconds that start-up may take above `python -c "import polars"`.
+STARTUP_TARGET = 0.1
+STARTUP_CSV_ROWS = 1_000
+HUGE_ROWS = 100_000_000
 RSS_TARGET = 2.0
 CSV_INFER_ROWS = 10_000  # datacheck.file_reader.CSV_INFER_ROWS
 
@@ -137,15 +147,18 @@ def data_paths(rows: int, data_dir: Path) -> dict[str, Path]:
     return {fmt: data_dir / f"{stem}.{fmt}" for fmt in FORMATS}
 
 
-def ensure_data(rows: int, data_dir: Path, log) -> dict[str, Path]:
-    """Generate the Parquet and CSV files for ``rows`` unless they already exist."""
-    paths = data_paths(rows, data_dir)
+def ensure_data(rows: int, data_dir: Path, log, formats=FORMATS) -> dict[str, Path]:
+    """Generate the files of ``formats`` for ``rows`` unless they already exist."""
+    paths = {fmt: path for fmt, path in data_paths(rows, data_dir).items() if fmt in formats}
     missing = [fmt for fmt, path in paths.items() if not path.exists()]
     if not missing:
         return paths
     data_dir.mkdir(parents=True, exist_ok=True)
     log(f"generating {fmt_rows(rows)} rows ({', '.join(missing)}) under {data_dir} ...")
     start = time.perf_counter()
+    if rows > HUGE_CHUNK_ROWS:
+        write_parquet_in_chunks(rows, paths["parquet"])
+        return paths
     frame = generate_frame(rows)
     for fmt in missing:
         tmp = atomic_path(paths[fmt])
@@ -155,9 +168,31 @@ def ensure_data(rows: int, data_dir: Path, log) -> dict[str, Path]:
             frame.write_csv(tmp)
         os.replace(tmp, paths[fmt])
     del frame
-    sizes = ", ".join(f"{fmt} {fmt_bytes(paths[fmt].stat().st_size)}" for fmt in FORMATS)
+    sizes = ", ".join(f"{fmt} {fmt_bytes(paths[fmt].stat().st_size)}" for fmt in paths)
     log(f"  done in {time.perf_counter() - start:.1f} s ({sizes})")
     return paths
+
+
+#: Rows generated at a time for the huge (100M-row) file: a 100M-row frame would need ~15 GB in memory.
+HUGE_CHUNK_ROWS = 10_000_000
+
+
+def write_parquet_in_chunks(rows: int, path: Path) -> None:
+    """The benchmark table at ``rows`` rows, generated and written 10M rows at a time (each chunk its own seed,
+    ``id`` still counting up), as one Parquet file."""
+    import polars as pl
+    import pyarrow.parquet as pq
+
+    tmp = atomic_path(path)
+    writer = None
+    for index, start in enumerate(range(0, rows, HUGE_CHUNK_ROWS)):
+        chunk = generate_frame(min(HUGE_CHUNK_ROWS, rows - start), SEED + index)
+        table = chunk.with_columns(pl.col("id") + start).to_arrow()
+        writer = writer or pq.ParquetWriter(tmp, table.schema)
+        writer.write_table(table, row_group_size=1_000_000)
+    if writer is not None:
+        writer.close()
+    os.replace(tmp, path)
 
 
 # ------------------------------------------------------------------------------------------ runs
@@ -191,18 +226,33 @@ def run(args) -> dict:
     warm_bytecode(env)
     results = []
     log(f"measuring start-up (x{args.repeat}) ...")
-    startup = {
-        "python -c 'import polars'": best_of(python_command("import polars"), args.repeat, env=env).as_dict(),
-        "datacheck stats --help": best_of(datacheck_command("stats", "--help"), args.repeat, env=env).as_dict(),
-    }
     with tempfile.TemporaryDirectory(prefix="datacheck-bench-") as tmp_dir:
-        for rows in sizes:
-            paths = ensure_data(rows, data_dir, log)
-            for fmt in FORMATS:
+        # The start-up CSV is tiny: made afresh in the temporary directory, not cached.
+        small_csv = ensure_data(STARTUP_CSV_ROWS, Path(tmp_dir), log, formats=("csv",))["csv"]
+        startup_commands = {
+            "python -c 'import polars'": python_command("import polars"),
+            "datacheck --help": datacheck_command("--help"),
+            "datacheck stats --help": datacheck_command("stats", "--help"),
+            f"datacheck stats ({fmt_rows(STARTUP_CSV_ROWS)} CSV rows)": datacheck_command(
+                "stats", str(small_csv), "--format", "json"),
+        }
+        runs = best_of_paired(list(startup_commands.values()), max(args.repeat, 5), env=env)
+        startup = {name: run.as_dict() for name, run in zip(startup_commands, runs)}
+        for rows in sizes + ([HUGE_ROWS] if args.huge else []):
+            formats = ("parquet",) if rows >= HUGE_ROWS else FORMATS
+            paths = ensure_data(rows, data_dir, log, formats)
+            for fmt in formats:
                 log(f"running {fmt} {fmt_rows(rows)} (x{args.repeat}) ...")
                 result = bench_file(fmt, paths[fmt], args.repeat, env, tmp_dir, args.budget or None)
                 result["rows"] = rows
+                result["startup_seconds"] = startup["datacheck stats --help"]["seconds"]
                 results.append(result)
+    profile = None
+    if args.profile:
+        from stats_profile import profile_phases
+
+        log("profiling one scan ...")
+        profile = profile_phases(str(data_paths(args.rows, data_dir)["parquet"]))
 
     main_rows = args.rows
     checks = []
@@ -215,6 +265,14 @@ def run(args) -> dict:
                 "limit": TARGETS[r["format"]],
                 "pass": r["ratio"] <= TARGETS[r["format"]],
             })
+    polars_import = startup["python -c 'import polars'"]["seconds"]
+    startup_checks = []
+    for name, measured in startup.items():
+        if name.startswith("python"):
+            continue
+        above = measured["seconds"] - polars_import
+        startup_checks.append({"name": name, "target": f"at most {STARTUP_TARGET} s above python -c 'import polars'",
+                       "value": above, "limit": STARTUP_TARGET, "pass": above <= STARTUP_TARGET, "unit": "s"})
     memory = []
     if len(sizes) == 2:
         small, large = sizes
@@ -251,8 +309,10 @@ def run(args) -> dict:
         "startup": startup,
         "results": results,
         "memory": memory,
+        "profile": profile,
         "checks": checks,
-        "all_pass": all(c["pass"] for c in checks),
+        "startup_checks": startup_checks,
+        "all_pass": all(c["pass"] for c in checks + startup_checks),
     }
 
 
@@ -275,6 +335,8 @@ def report(summary: dict) -> None:
             f"{r['format']} {fmt_rows(r['rows'])} ({fmt_bytes(r['file_size'])})",
             ref["label"],
             fmt_seconds(ref["seconds"]),
+            fmt_seconds(r["startup_seconds"]),
+            fmt_seconds(max(dc["seconds"] - r["startup_seconds"], 0.0)),
             fmt_seconds(dc["seconds"]),
             f"{r['ratio']:.2f}x",
             fmt_seconds(ref["cpu_seconds"]),
@@ -282,12 +344,17 @@ def report(summary: dict) -> None:
             fmt_bytes(ref["peak_rss"]),
             fmt_bytes(dc["peak_rss"]),
         ])
-    print_table(["case", "reference", "ref time", "datacheck time", "ratio", "ref CPU", "datacheck CPU",
+    print_table(["case", "reference", "ref time", "start-up", "scan", "datacheck total", "ratio", "ref CPU",
+                 "datacheck CPU",
                  "ref peak RSS", "datacheck peak RSS"], rows)
 
     print()
-    print("start-up (no data): " + ";  ".join(
-        f"{name} {fmt_seconds(m['seconds'])}, {fmt_bytes(m['peak_rss'])}" for name, m in summary["startup"].items()))
+    print("start-up (runs interleaved): " + ";  ".join(
+        f"{name} {fmt_seconds(m['seconds'])} ({fmt_seconds(m['cpu_seconds'])} CPU)"
+        for name, m in summary["startup"].items()))
+    if summary["profile"]:
+        print()
+        print_phases(summary["profile"])
 
     if summary["memory"]:
         print()
@@ -307,8 +374,9 @@ def report(summary: dict) -> None:
                      f"ref {small}", f"ref {large}", "ref ratio"], rows)
 
     print()
-    for c in summary["checks"]:
-        print(f"{'PASS' if c['pass'] else 'FAIL'}  {c['name']:<15} {c['value']:.2f}x  (target: {c['target']})")
+    for c in summary["checks"] + summary["startup_checks"]:
+        value = f"{c['value']:.2f} s" if c.get("unit") == "s" else f"{c['value']:.2f}x"
+        print(f"{'PASS' if c['pass'] else 'FAIL'}  {c['name']:<15} {value}  (target: {c['target']})")
 
 
 def main(argv=None) -> int:
@@ -318,6 +386,10 @@ def main(argv=None) -> int:
     parser.add_argument("--small-rows", type=int, default=1_000_000,
                         help="rows of the smaller table for the RSS scaling check (default 1M)")
     parser.add_argument("--quick", action="store_true", help="1M rows only (no RSS scaling check)")
+    parser.add_argument("--huge", action="store_true",
+                        help=f"also {fmt_rows(HUGE_ROWS)} rows, Parquet only (about 5 GB on disk; minutes per run)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print where the CPU of one scan of the --rows Parquet goes (stats_profile.py)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best time is kept (default 3)")
     parser.add_argument("--budget", type=float, default=45.0,
                         help="stop repeating a measurement once its runs took this many seconds in total "

@@ -8,14 +8,17 @@ The Python API is the same library the command line wraps:
     >>> report = datacheck.validate("sample_data/loans_clean.csv", schema)
     >>> drift = datacheck.drift("sample_data/loans_train.csv", "sample_data/loans_drifted.csv")
 
-The functions `profile`, `validate` and `drift` share their names with the modules that define them, so
-they are imported here eagerly: importing a submodule would otherwise replace the function attribute with
-the module. Everything else is imported on first use.
+Every name is imported on first use, so that `import datacheck` (and the command line's start-up) costs only
+what is used. `profile`, `drift` and `monitor` share their names with the modules that define them; importing such a
+submodule binds the module on the package, so these names are properties of the package's module class,
+which keep the function.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -46,6 +49,7 @@ _EXPORTS = {
     "validate_sliced": "datacheck.slice_validation",
     "label_statistics": "datacheck.lift",
     "History": "datacheck.history",
+    "monitor": "datacheck.monitor",
     "MonitorResult": "datacheck.monitor",
     "skew_files": "datacheck.skew",
     "SkewReport": "datacheck.skew",
@@ -57,9 +61,6 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-from datacheck.checks import validate  # noqa: E402, F401
-from datacheck.drift import drift  # noqa: E402, F401  (see the module docstring)
-from datacheck.profile import merge, profile  # noqa: E402, F401
 
 # What type checkers and editors see (the package is typed: py.typed); at run time these load on first use.
 if TYPE_CHECKING:
@@ -84,6 +85,33 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def _function_named_as_its_module(name: str) -> property:
+    """A package attribute that is the function `name` of the module of the same name, imported on first use."""
+    key = f"_function_{name}"
+
+    def get(package: types.ModuleType) -> Any:
+        if key not in package.__dict__:
+            function = getattr(importlib.import_module(_EXPORTS[name]), name)
+            package.__dict__[key] = function
+        return package.__dict__[key]
+
+    def set_(package: types.ModuleType, value: Any) -> None:
+        # The import system binds every submodule it loads on its package: the name keeps the function.
+        if not isinstance(value, types.ModuleType):
+            package.__dict__[key] = value
+
+    return property(get, set_)
+
+
+class _Package(types.ModuleType):
+    profile = _function_named_as_its_module("profile")
+    drift = _function_named_as_its_module("drift")
+    monitor = _function_named_as_its_module("monitor")
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:

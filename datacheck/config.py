@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from datacheck.errors import DatacheckError
-from datacheck.jsonschemas import load_json_schema
+from datacheck.jsonschemas import load_json_schema, schema_error_objects
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -158,10 +156,8 @@ def _has_datacheck_table(pyproject: Path) -> bool:
 
 def _problems(section: Any) -> list[tuple[list[str], str]]:
     """Every way `section` breaks schemas/config.schema.json: (keys leading to the value, message), in order."""
-    validator_cls = jsonschema.validators.validator_for(load_json_schema("config"))
-    found = [([str(part) for part in error.absolute_path], error.message)
-             for error in validator_cls(load_json_schema("config")).iter_errors(section)]
-    return sorted(found)
+    return sorted(([str(part) for part in error.absolute_path], error.message)
+                  for error in schema_error_objects(section, "config"))
 
 
 def _toml_place(table: str, keys: list[str]) -> str:

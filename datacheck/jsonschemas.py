@@ -7,8 +7,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
 
@@ -20,7 +18,14 @@ def load_json_schema(name: str) -> dict[str, Any]:
 
 def schema_errors(document: Any, name: str) -> list[tuple[str, str]]:
     """Every way `document` breaks schemas/<name>.schema.json, as (JSON path, message), in a stable order."""
+    return sorted((error.json_path, error.message) for error in schema_error_objects(document, name))
+
+
+def schema_error_objects(document: Any, name: str) -> list[Any]:
+    """The jsonschema errors of `document` against schemas/<name>.schema.json, unsorted."""
+    # Imported here: jsonschema with its format checkers costs about 60 ms, and `datacheck --help` or a
+    # command that reads no file of ours never needs it.
+    import jsonschema
+
     validator_cls = jsonschema.validators.validator_for(load_json_schema(name))
-    validator = validator_cls(load_json_schema(name))
-    found = [(error.json_path, error.message) for error in validator.iter_errors(document)]
-    return sorted(found)
+    return list(validator_cls(load_json_schema(name)).iter_errors(document))

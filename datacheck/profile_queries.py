@@ -222,10 +222,6 @@ def column_frame(batch: pl.DataFrame, name: str) -> pl.LazyFrame:
     return batch.get_column(name).to_frame().lazy()
 
 
-#: Flips the 63 magnitude bits of a negative IEEE double, which makes its bits, read as int64, sort in the
-#: order of the floats.
-_MAGNITUDE_BITS = np.int64(0x7FFF_FFFF_FFFF_FFFF)
-
 # polars reaches numpy through a lazy proxy module that resolves itself on first use, and that resolution is not
 # thread-safe: when the sort worker and the main thread first build a Series from a numpy array at the same
 # moment, one of them fails with "TypeError: 'module' object does not support item assignment" (seen once in
@@ -237,18 +233,31 @@ pl.Series(np.empty(0, dtype=np.int64))
 def sorted_finite(column: pl.Series) -> np.ndarray:
     """The column's finite values (no nulls, NaN or infinities), sorted, as float64.
 
-    Floats are sorted as order-preserving int64 keys: polars sorts integers ~25% faster than floats, whose
-    comparison has to place NaN. Integers are sorted before the cast to float for the same reason. Each
-    sort uses one thread: the scan keeps every core busy already, and polars' parallel sort of a
-    500,000-row batch costs ~40% more CPU time.
+    numpy sorts float64 with its vectorised quicksort: 3.9 ms for 500,000 values on the bench machine, where
+    polars' single-threaded sort of the same values as order-preserving int64 keys took 10.5 ms (and 14.5 ms
+    against 4.8 ms for integers). That sort was a quarter of the scan's CPU. Integers are cast to float64
+    first: the cast keeps order, so sorting after it gives the same array. Each sort uses one thread: the
+    scan keeps every core busy already.
     """
-    if column.dtype.is_float():
-        values = column.cast(pl.Float64).to_numpy()  # nulls become NaN
-        bits = values[np.isfinite(values)].view(np.int64)
-        keys = pl.Series(bits ^ ((bits >> 63) & _MAGNITUDE_BITS)).sort(multithreaded=False).to_numpy()
-        return (keys ^ ((keys >> 63) & _MAGNITUDE_BITS)).view(np.float64)
-    ordered = column.sort(nulls_last=True, multithreaded=False)
-    return ordered.slice(0, ordered.len() - ordered.null_count()).cast(pl.Float64).to_numpy()
+    values = column.drop_nulls().cast(pl.Float64).to_numpy()  # without nulls: no NaN for polars to write
+    if not column.dtype.is_float():
+        return np.sort(values)
+    finite = np.isfinite(values)
+    ordered = values.copy() if finite.all() else values[finite]  # `values` may be polars' read-only buffer
+    ordered.sort()
+    _order_signed_zeros(ordered)
+    return ordered
+
+
+def _order_signed_zeros(ordered: np.ndarray) -> None:
+    """Put -0.0 before 0.0 in a sorted array. They compare equal, so an unstable sort may leave them in any
+    order, and the quantile summary could then keep either; fixing the order keeps the output byte-identical
+    whichever way the sort went."""
+    low, high = np.searchsorted(ordered, 0.0, side="left"), np.searchsorted(ordered, 0.0, side="right")
+    if high - low > 1:
+        negative = int(np.count_nonzero(np.signbit(ordered[low:high])))
+        ordered[low:low + negative] = -0.0
+        ordered[low + negative:high] = 0.0
 
 
 def sort_for_summary(columns: dict[int, pl.Series]) -> dict[int, np.ndarray]:

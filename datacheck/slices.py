@@ -35,11 +35,8 @@ from datacheck.profile_batches import BATCH_ROWS, PROBE_ROWS, frame_batches, row
 from datacheck.profile_merge import POOLED_KEYS_LIMIT, key_order, merge, merge_slicing, pool_slicing
 from datacheck.profile_scan import Scan
 from datacheck.sources import DataFile, Dataset, ReadOptions, frame_from_object, resolve_paths
-from datacheck.statistics import SliceStats, Slicing, SourceInfo, Statistics
+from datacheck.statistics import MAX_SLICES, SliceStats, Slicing, SourceInfo, Statistics
 
-#: Slices kept apart by default: enough for every US state or a country list's head, few enough that a
-#: report of one block per slice stays readable.
-MAX_SLICES = 50
 #: Keys with accumulators of their own during a scan, per `max_slices` kept: the kept slices are the exact
 #: largest ones whenever the column has at most this many times `max_slices` values (200 by default).
 KEYS_PER_SLICE = 4

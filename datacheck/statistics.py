@@ -33,6 +33,10 @@ QUANTILE_PROBABILITIES = (0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99
 HISTOGRAM_BUCKETS = 20
 TOP_VALUES = 10
 FREQUENCY_CAPACITY = 1000
+#: Slices kept apart by default: enough for every US state or a country list's head, few enough that a
+#: report of one block per slice stays readable. (Here rather than in `datacheck.slices`, so that the command
+#: line can show it without importing the scan.)
+MAX_SLICES = 50
 
 KINDS = ("numeric", "categorical", "string", "boolean", "temporal", "nested", "binary")
 

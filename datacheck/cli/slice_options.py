@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from datacheck.slices import MAX_SLICES
+from datacheck.statistics import MAX_SLICES
 
 SliceOpt = Annotated[list[str] | None, typer.Option(
     "--slice", metavar="COLUMN", help="Also compute (and judge) every value of COLUMN as a slice of its own "

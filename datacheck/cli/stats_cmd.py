@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,10 +14,12 @@ from datacheck import tfdv_proto
 from datacheck.cli.common import app, err_console, reporting_errors, write_result
 from datacheck.cli.options import DataArg, OutputOpt, format_choices, read_options
 from datacheck.cli.slice_options import DEFAULT_MAX_SLICES, LabelOpt, MaxSlicesOpt, SliceOpt
-from datacheck.profile import ProgressCallback
 from datacheck.render.registry import STATS, format_for
 from datacheck.sources import Dataset, ReadOptions, resolve
 from datacheck.statistics import Statistics
+
+if TYPE_CHECKING:
+    from datacheck.profile import ProgressCallback
 
 
 class Engine(str, enum.Enum):

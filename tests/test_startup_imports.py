@@ -1,0 +1,55 @@
+"""Start-up: `datacheck --help` and `import datacheck` import only what they need.
+
+Every module a command does not need costs start-up on each run, which dominates on small files (importing
+numpy alone is about 0.1 s, the check catalogue about 0.5 s). These tests build the command line (and run
+`--help`) in a fresh interpreter and list what it imported, so that an eager import added at the top of a
+module shows up here instead of as a slower CI job.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Modules that `datacheck --help` must not import: the numeric and rendering stacks and datacheck's scan,
+#: checks and drift, which only the commands that run them need.
+NOT_FOR_HELP = ("numpy", "scipy", "pyarrow", "jinja2", "jsonschema", "dask", "datacheck.profile",
+                "datacheck.profile_queries", "datacheck.sketches", "datacheck.engine", "datacheck.checks",
+                "datacheck.drift", "datacheck.slices")
+
+
+def imported_after(code: str) -> set[str]:
+    """The modules loaded in a fresh interpreter after running `code` (with this checkout first on the path)."""
+    probe = code + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return set(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def test_help_imports_no_heavy_module() -> None:
+    code = ("import contextlib, io\nfrom datacheck.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    try:\n        main(['--help'])\n    except SystemExit:\n        pass\n"
+            "assert 'stats' in out.getvalue(), out.getvalue()")
+    loaded = imported_after(code)
+    assert "datacheck.cli.stats_cmd" in loaded  # the probe really built the command line
+    assert sorted(name for name in NOT_FOR_HELP if name in loaded) == []
+
+
+def test_import_datacheck_is_lazy_and_keeps_its_functions() -> None:
+    loaded = imported_after("import datacheck")
+    assert sorted(name for name in NOT_FOR_HELP + ("polars",) if name in loaded) == []
+    # profile and drift share their names with their modules: importing those modules keeps the functions.
+    code = ("import inspect, datacheck, datacheck.profile, datacheck.drift\n"
+            "assert inspect.isfunction(datacheck.profile) and datacheck.profile.__module__ == 'datacheck.profile'\n"
+            "assert inspect.isfunction(datacheck.drift) and datacheck.drift.__module__ == 'datacheck.drift'\n"
+            "from datacheck.profile import profile\nassert datacheck.profile is profile\n"
+            "assert datacheck.validate.__module__.startswith('datacheck.checks')")
+    assert "datacheck.profile" in imported_after(code)
