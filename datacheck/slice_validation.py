@@ -26,6 +26,7 @@ from typing import Any
 
 from datacheck.checks.catalogue import CATALOGUE
 from datacheck.checks.compiler import RowChecks
+from datacheck.checks.example_keys import example_key
 from datacheck.checks.family import Anomaly, CheckFamily, Context, FixNames
 from datacheck.checks.model import Finding, Report, SliceVerdict, severity_rank
 from datacheck.checks.registry import FAMILIES
@@ -92,7 +93,8 @@ def validate_sliced(data: Any, schema: Schema | str | os.PathLike[str], slicings
     else:
         scanned = scan_sliced(target, slicings, max_slices=max_slices, options=options, engine=engine,
                               scheduler=scheduler, workers=workers, progress=progress, sources_by_file=True,
-                              inner=partial(RowChecks, schema, max_examples, run.references, run.families))
+                              inner=partial(RowChecks, schema, max_examples, run.references, run.families,
+                                            example_key(schema, target)))
         stats, rows = scanned.statistics, scanned.inner
     base_stats = None
     if baseline is not None:

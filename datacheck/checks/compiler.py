@@ -3,7 +3,8 @@
 `RowChecks` is the batch observer that `datacheck.engine` hands to the scan (`datacheck.profile.profile_frame`),
 so the data is read once for statistics and row checks alike. Per batch schema it asks every family in the
 registry for its row tests (`CheckFamily.row_work`), sums each test's violations in one polars `select`, and
-keeps the first examples with their row numbers. Partial observers of consecutive partitions merge
+keeps the first examples with their row numbers (and, when asked, the key columns' values: `key_columns`, see
+`datacheck.checks.example_keys`). Partial observers of consecutive partitions merge
 (`merge`), and pickle without their compiled plans, so that the engine can run them on any worker.
 """
 
@@ -28,6 +29,8 @@ from datacheck.statistics import column_kind
 MAX_TRACKED_VALUES = 1000
 #: The row-number column added to a batch to find examples; no data column is expected to carry this name.
 _ROW = "__datacheck_row__"
+#: Prefix of the key columns' copies selected beside an example's values (a key column may be the one checked).
+_KEY = "__datacheck_key__:"
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,12 @@ class RowChecks:
 
     def __init__(self, schema: Schema, max_examples: int = 5,
                  references: Mapping[str, pl.Series] | None = None,
-                 families: tuple[CheckFamily, ...] = FAMILIES) -> None:
+                 families: tuple[CheckFamily, ...] = FAMILIES, key_columns: tuple[str, ...] = ()) -> None:
         self.schema = schema
         self.max_examples = max_examples
+        #: Columns whose values each example carries as its `key` (a database's rows: see example_keys); ()
+        #: for files, which pay nothing for it.
+        self.key_columns = key_columns
         #: Reference keys by column (datacheck.checks.references), read before the scan.
         self.references: Mapping[str, pl.Series] = references or {}
         #: The registry's families and the schema's plug-ins (datacheck.checks.plugins).
@@ -125,9 +131,7 @@ class RowChecks:
                 if need > 0:
                     if indexed is None:
                         indexed = batch.with_row_index(_ROW, offset=row_offset)
-                    rows = indexed.filter(test.violation).select(_ROW, pl.col(column.column)).head(need)
-                    for row, value in rows.iter_rows():
-                        tally.examples.append(Example(value, int(row), self.file))
+                    tally.examples.extend(self._examples(indexed, test.violation, (column.column,), need))
                 if test.values is not None:
                     self._count_values(column.column, test, batch)
         self._observe_frame(batch, row_offset)
@@ -259,11 +263,7 @@ class RowChecks:
             if need > 0 and test.columns:
                 if indexed is None:
                     indexed = batch.with_row_index(_ROW, offset=row_offset)
-                rows = indexed.filter(test.violation).select(_ROW, *test.columns).head(need)
-                for row in rows.iter_rows():
-                    # JSON-ready values (dates as ISO text), so that every format prints the row the same way.
-                    tally.examples.append(Example({c: json_value(v) for c, v in zip(test.columns, row[1:])},
-                                                  int(row[0]), self.file))
+                tally.examples.extend(self._examples(indexed, test.violation, test.columns, need, whole_row=True))
         for name, expr in work.keep:
             self.kept.setdefault(name, []).append((self.file, row_offset, batch.select(expr.alias(name)).to_series()))
         for name, expr in work.distinct:
@@ -313,6 +313,22 @@ class RowChecks:
         return plan
 
     # -- internals ----------------------------------------------------------------------------------------------
+
+    def _examples(self, indexed: pl.DataFrame, violation: pl.Expr, columns: tuple[str, ...], need: int,
+                  whole_row: bool = False) -> list[Example]:
+        """The first `need` rows of `indexed` (a batch with its row numbers) that break `violation`, as examples:
+        the value of `columns[0]`, or with `whole_row` a dict of every column's JSON-ready value (dates as ISO
+        text, so that every format prints the row the same way); and the row's key when `key_columns` are set
+        and the batch holds them all. The one place an example's row is taken."""
+        keys = self.key_columns if all(k in indexed.schema for k in self.key_columns) else ()
+        rows = indexed.filter(violation).select(_ROW, *columns, *(pl.col(k).alias(_KEY + k) for k in keys)).head(need)
+        examples = []
+        for row in rows.iter_rows():
+            values = row[1:1 + len(columns)]
+            value = {c: json_value(v) for c, v in zip(columns, values)} if whole_row else values[0]
+            key = {k: json_value(v) for k, v in zip(keys, row[1 + len(columns):])} if keys else None
+            examples.append(Example(value, int(row[0]), self.file, key=key))
+        return examples
 
     def _plan(self, batch_schema: pl.Schema) -> list[ColumnPlan]:
         key = tuple((name, str(dtype)) for name, dtype in batch_schema.items())

@@ -67,19 +67,25 @@ class Example:
             statistics, or a value-level example).
         file: the file it was read from, or None for in-memory data and statistics.
         count: for a value-level example (an unexpected category), how many times it occurs; else None.
+        key: the row's key, column to value (JSON-ready), when the data came from a database and the schema has
+            a key (see datacheck.checks.example_keys); else None. Renderers show it in place of `row`.
     """
 
     value: Any
     row: int | None = None
     file: str | None = None
     count: int | None = None
+    key: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": json_value(self.value), "row": self.row, "file": self.file, "count": self.count}
+        out = {"value": json_value(self.value), "row": self.row, "file": self.file, "count": self.count}
+        if self.key is not None:  # written only when set, so that reports on files read as before
+            out["key"] = {name: json_value(v) for name, v in self.key.items()}
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Example:
-        return cls(data.get("value"), data.get("row"), data.get("file"), data.get("count"))
+        return cls(data.get("value"), data.get("row"), data.get("file"), data.get("count"), data.get("key"))
 
 
 @dataclass(frozen=True, slots=True)

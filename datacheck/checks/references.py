@@ -129,7 +129,7 @@ class References(CheckFamily):
         if spec.references is None or spec.name not in ctx.references:
             return
         tally = rows.frame_tally(_key(spec.name))
-        examples = [Example(e.value[spec.name] if isinstance(e.value, dict) else e.value, e.row, e.file)
+        examples = [Example(e.value[spec.name] if isinstance(e.value, dict) else e.value, e.row, e.file, key=e.key)
                     for e in tally.examples]
         _judge(ctx, spec, col, tally.count, examples)
 

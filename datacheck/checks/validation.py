@@ -35,6 +35,7 @@ from datacheck import engine as engines
 from datacheck.checks.catalogue import CATALOGUE
 from datacheck.checks.compiler import RowChecks
 from datacheck.checks.dtypes import type_compatible
+from datacheck.checks.example_keys import example_key
 from datacheck.checks.family import CheckFamily, Context, FixNames, Needs
 from datacheck.checks.freshness import parse_as_of
 from datacheck.checks.model import Report, Summary, severity_rank
@@ -174,7 +175,7 @@ def _scan(data: Any, schema: Schema, options: ReadOptions, max_examples: int, pr
     target = resolve_paths(data, options)
     if isinstance(target, Statistics):
         return target, None
-    observer = partial(RowChecks, schema, max_examples, references, families)
+    observer = partial(RowChecks, schema, max_examples, references, families, example_key(schema, target))
     if isinstance(target, Dataset):
         dataset = replace(target, options=replace(target.options, allow_empty=True))
         stats, rows = engines.scan(dataset, engine=engine, scheduler=scheduler, workers=workers, progress=progress,

@@ -494,9 +494,18 @@ def _finding(finding: Finding, with_files: bool) -> dict[str, Any]:
         "observed": _brief(finding.observed),
         "expected": _brief(finding.expected),
         "examples": [{"value": _brief(e.value), "row": e.row,
-                      "file": _cut(e.file, MAX_VALUE) if e.file and with_files else None, "count": e.count}
+                      "file": _cut(e.file, MAX_VALUE) if e.file and with_files else None, "count": e.count,
+                      **_key_field(e.key)}
                      for e in finding.examples[:MAX_EXAMPLES]],
     }
+
+
+def _key_field(key: dict[str, Any] | None) -> dict[str, str]:
+    """{"key": "customer_id=42"} for a row whose key is known (a database's rows, when the schema has a key);
+    else {}, so that a page on files embeds the same view model as before."""
+    if not key:
+        return {}
+    return {"key": _cut(", ".join(f"{name}={_brief(value)}" for name, value in key.items()), MAX_VALUE)}
 
 
 def _brief(value: Any) -> str | None:

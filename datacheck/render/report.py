@@ -31,11 +31,22 @@ def _value_text(value: Any, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _quoted(value: Any) -> str:
+    text = _value_text(value)
+    return "'" + text + "'" if isinstance(value, str) else text
+
+
+def key_text(key: dict[str, Any]) -> str:
+    """A row's key as `customer_id=42` (`day=2024-01-02, shop='B'` for a compound key); text values are quoted."""
+    return ", ".join(f"{name}={_quoted(value)}" for name, value in key.items())
+
+
 def example_text(example: Example) -> str:
-    """`value` (row 12), or `value` ×40 for value-level examples; text values are quoted."""
-    text = _value_text(example.value)
-    if isinstance(example.value, str):
-        text = "'" + text + "'"
+    """`value` (row 12), `value` (customer_id=42) when the row's key is known (a database's rows), or `value` ×40
+    for value-level examples; text values are quoted."""
+    text = _quoted(example.value)
+    if example.key:
+        return f"{text} ({key_text(example.key)})"
     if example.row is not None:
         return f"{text} (row {example.row})"
     if example.count is not None:
@@ -225,4 +236,4 @@ def report_github(report: Report, file: str | None = None) -> str:
 
 
 __all__ = ["report_table", "report_json", "report_markdown", "report_junit", "report_github",
-           "headline", "grouped", "example_text"]
+           "headline", "grouped", "example_text", "key_text"]
