@@ -68,6 +68,9 @@ class BatchPlan:
 
     counted: frozenset[int]  # numeric/temporal columns summarised from value counts instead of a sort
     tabled: frozenset[int]  # columns whose value counts feed a frequency table (the rest feed HLL)
+    # Tabled columns known to have many distinct values (their table has overflowed): counted by polars'
+    # in-memory engine, which is faster than the default engine there (see `_table_counts`).
+    many: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -148,7 +151,7 @@ class BatchQueries:
                 queries[f"numcounts|{pos}"] = _numeric_counts(batch, col)
             if col.tracks_frequencies and col.kind != "boolean":
                 if pos in plan.tabled:
-                    queries[f"counts|{pos}"] = _table_counts(batch, col)
+                    queries[f"counts|{pos}"] = _table_counts(batch, col, pos in plan.many)
                 else:
                     queries[f"hll|{pos}"] = sketches.hll_rank_query(column_frame(batch, col.name), col.name,
                                                                      col.hashes_as_integer)
@@ -165,10 +168,18 @@ def _numeric_counts(batch: pl.DataFrame, col: ScanColumn) -> pl.LazyFrame:
     return column_frame(batch, col.name).select(finite.alias("value")).group_by("value").agg(pl.len().alias("n"))
 
 
-def _table_counts(batch: pl.DataFrame, col: ScanColumn) -> pl.LazyFrame:
+def _table_counts(batch: pl.DataFrame, col: ScanColumn, many: bool = False) -> pl.LazyFrame:
     """Value counts of a column that keeps a frequency table: each distinct value comes with its HLL register
-    update, for when the table has overflowed, and text with its length."""
+    update, for when the table has overflowed, and text with its length.
+
+    With `many` distinct values, text is counted at once by `Series.value_counts` (polars' in-memory
+    engine): on a 500,000-row batch of the bench's 20,000-value `merchant` column that took 45 ms of CPU
+    against 62-75 ms for the same group-by planned lazily (whose default engine was faster only for few
+    values: 15 ms against 31 ms for the 200-value `country` column).
+    """
     counted = small_range_counts(batch.get_column(col.name)) if col.kind == "numeric" else None
+    if counted is None and many and col.kind in ("string", "categorical"):
+        counted = batch.get_column(col.name).drop_nulls().alias("value").value_counts(name="n")
     counts = counted.lazy() if counted is not None else (
         column_frame(batch, col.name).select(pl.col(col.name).drop_nulls().alias("value"))
         .group_by("value").agg(pl.len().alias("n")))

@@ -50,7 +50,8 @@ class Scan:
                            if acc.tracks_frequencies and acc.kind != "boolean" and acc.table is not None)
         counted = frozenset(pos for pos, acc in enumerate(self.accumulators)
                             if acc.numeric_like and (acc.few_values or pos in tabled))
-        return BatchPlan(counted=counted, tabled=tabled)
+        many = frozenset(pos for pos in tabled if self.accumulators[pos].overflowed)
+        return BatchPlan(counted=counted, tabled=tabled, many=many)
 
     def run_queries(self, batch: pl.DataFrame, plan: BatchPlan) -> BatchResults:
         """The batch's queries (see `BatchQueries.run`). Reads nothing the scan changes, so it can run on a
