@@ -117,7 +117,8 @@ class Scan:
         # Values near the float limits overflow the sums; the statistics then say null, never inf or NaN.
         with np.errstate(over="ignore", invalid="ignore"):
             mean = float(np.dot(values, weights) / n) if weights is not None else float(values.mean())
-            deviations = (values - mean) ** 2
+            deviations = values - mean
+            np.multiply(deviations, deviations, out=deviations)  # the square in place: one array, not two
             m2 = float(np.dot(deviations, weights)) if weights is not None else float(deviations.sum())
         if weights is not None:
             acc.negative_count += int(weights[values < 0].sum())
