@@ -68,6 +68,9 @@ class BatchPlan:
 
     counted: frozenset[int]  # numeric/temporal columns summarised from value counts instead of a sort
     tabled: frozenset[int]  # columns whose value counts feed a frequency table (the rest feed HLL)
+    # Tabled columns known to have many distinct values (their table has overflowed): counted by polars'
+    # in-memory engine, which is faster than the default engine there (see `_table_counts`).
+    many: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -148,7 +151,7 @@ class BatchQueries:
                 queries[f"numcounts|{pos}"] = _numeric_counts(batch, col)
             if col.tracks_frequencies and col.kind != "boolean":
                 if pos in plan.tabled:
-                    queries[f"counts|{pos}"] = _table_counts(batch, col)
+                    queries[f"counts|{pos}"] = _table_counts(batch, col, pos in plan.many)
                 else:
                     queries[f"hll|{pos}"] = sketches.hll_rank_query(column_frame(batch, col.name), col.name,
                                                                      col.hashes_as_integer)
@@ -165,10 +168,18 @@ def _numeric_counts(batch: pl.DataFrame, col: ScanColumn) -> pl.LazyFrame:
     return column_frame(batch, col.name).select(finite.alias("value")).group_by("value").agg(pl.len().alias("n"))
 
 
-def _table_counts(batch: pl.DataFrame, col: ScanColumn) -> pl.LazyFrame:
+def _table_counts(batch: pl.DataFrame, col: ScanColumn, many: bool = False) -> pl.LazyFrame:
     """Value counts of a column that keeps a frequency table: each distinct value comes with its HLL register
-    update, for when the table has overflowed, and text with its length."""
+    update, for when the table has overflowed, and text with its length.
+
+    With `many` distinct values, text is counted at once by `Series.value_counts` (polars' in-memory
+    engine): on a 500,000-row batch of the bench's 20,000-value `merchant` column that took 45 ms of CPU
+    against 62-75 ms for the same group-by planned lazily (whose default engine was faster only for few
+    values: 15 ms against 31 ms for the 200-value `country` column).
+    """
     counted = small_range_counts(batch.get_column(col.name)) if col.kind == "numeric" else None
+    if counted is None and many and col.kind in ("string", "categorical"):
+        counted = batch.get_column(col.name).drop_nulls().alias("value").value_counts(name="n")
     counts = counted.lazy() if counted is not None else (
         column_frame(batch, col.name).select(pl.col(col.name).drop_nulls().alias("value"))
         .group_by("value").agg(pl.len().alias("n")))
@@ -241,12 +252,19 @@ def sorted_finite(column: pl.Series) -> np.ndarray:
     """
     values = column.drop_nulls().cast(pl.Float64).to_numpy()  # without nulls: no NaN for polars to write
     if not column.dtype.is_float():
-        return np.sort(values)
+        return values if _is_sorted(values) else np.sort(values)
     finite = np.isfinite(values)
     ordered = values.copy() if finite.all() else values[finite]  # `values` may be polars' read-only buffer
-    ordered.sort()
+    if not _is_sorted(ordered):
+        ordered.sort()
     _order_signed_zeros(ordered)
     return ordered
+
+
+def _is_sorted(values: np.ndarray) -> bool:
+    """Whether the values are in ascending order already (ids, timestamps of a log). numpy's sort does not
+    notice: 3.8 ms for 500,000 sorted int64 on the bench machine, where this check takes 0.2 ms."""
+    return bool(np.all(values[1:] >= values[:-1]))
 
 
 def _order_signed_zeros(ordered: np.ndarray) -> None:

@@ -50,7 +50,8 @@ class Scan:
                            if acc.tracks_frequencies and acc.kind != "boolean" and acc.table is not None)
         counted = frozenset(pos for pos, acc in enumerate(self.accumulators)
                             if acc.numeric_like and (acc.few_values or pos in tabled))
-        return BatchPlan(counted=counted, tabled=tabled)
+        many = frozenset(pos for pos in tabled if self.accumulators[pos].overflowed)
+        return BatchPlan(counted=counted, tabled=tabled, many=many)
 
     def run_queries(self, batch: pl.DataFrame, plan: BatchPlan) -> BatchResults:
         """The batch's queries (see `BatchQueries.run`). Reads nothing the scan changes, so it can run on a
@@ -116,7 +117,8 @@ class Scan:
         # Values near the float limits overflow the sums; the statistics then say null, never inf or NaN.
         with np.errstate(over="ignore", invalid="ignore"):
             mean = float(np.dot(values, weights) / n) if weights is not None else float(values.mean())
-            deviations = (values - mean) ** 2
+            deviations = values - mean
+            np.multiply(deviations, deviations, out=deviations)  # the square in place: one array, not two
             m2 = float(np.dot(deviations, weights)) if weights is not None else float(deviations.sum())
         if weights is not None:
             acc.negative_count += int(weights[values < 0].sum())
