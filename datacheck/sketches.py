@@ -352,7 +352,9 @@ def _ertl_tau(x: float) -> float:
 
 
 def hll_to_text(registers: np.ndarray) -> str:
-    return base64.b64encode(zlib.compress(registers.tobytes(), 9)).decode("ascii")
+    # Level 6, not 9: on the 16 KiB of registers level 9 costs 13 ms a column for 2% smaller text (1.5 ms at
+    # level 6): 0.26 s of a 20-column `stats`, and 5 s of one sliced 20 ways.
+    return base64.b64encode(zlib.compress(registers.tobytes(), 6)).decode("ascii")
 
 
 def hll_from_text(text: str) -> np.ndarray:
