@@ -43,6 +43,22 @@ def test_help_imports_no_heavy_module() -> None:
     assert sorted(name for name in NOT_FOR_HELP if name in loaded) == []
 
 
+def test_a_command_run_does_not_import_pydantic(tmp_path: Path) -> None:
+    # typer coerces values through pydantic TypeAdapters; importing pydantic cost about 0.25 s a run, so the
+    # command line converts its plain options itself (datacheck.cli.coercion).
+    data = tmp_path / "small.csv"
+    data.write_text("a,b\n" + "".join(f"{i},x{i % 3}\n" for i in range(50)))
+    code = ("import contextlib, io, sys\nfrom datacheck.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    try:\n"
+            f"        main(['-q', 'stats', {str(data)!r}, '--format', 'json', '--max-slices', '3', '-o', '-'])\n"
+            "    except SystemExit as exc:\n        assert exc.code in (0, None), exc.code\n"
+            "assert '\"num_rows\": 50,' in out.getvalue(), out.getvalue()[:300]")
+    loaded = imported_after(code)
+    assert "datacheck.profile" in loaded  # the probe really ran the scan
+    assert sorted(name for name in ("pydantic", "pydantic_core", "typer._adapters") if name in loaded) == []
+
+
 def test_import_datacheck_is_lazy_and_keeps_its_functions() -> None:
     loaded = imported_after("import datacheck")
     assert sorted(name for name in NOT_FOR_HELP + ("polars",) if name in loaded) == []

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from datacheck import output, timings
 from datacheck.cli import outputs
+from datacheck.cli.coercion import QuickGroup
 from datacheck.errors import DatacheckError
 from datacheck.render.registry import Kind, RenderContext, renderer
 
@@ -33,6 +34,7 @@ app = typer.Typer(
            "a new shell. Settings for every command: `[tool.datacheck]` in pyproject.toml or a datacheck.toml "
            "(`datacheck config` shows them).",
     rich_markup_mode="markdown",
+    cls=QuickGroup,
 )
 
 #: Results go to stdout; diagnostics and progress to stderr.
