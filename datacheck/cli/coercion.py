@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from typer._click import Context
+from typer._click import Command, Context
 from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 from typer._param_types import coerce_cli_choice, coerce_cli_path
 from typer.core import TyperGroup, _TyperParameter
@@ -95,7 +95,7 @@ class QuickGroup(TyperGroup):
 
     def get_command(self, ctx: Context, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
-        if command is not None:
+        if isinstance(command, Command):  # not the stand-ins that --help lists (datacheck.cli.lazy_commands)
             quicken(command, ctx)
         return command
 
