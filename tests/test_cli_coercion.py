@@ -13,14 +13,16 @@ from typing import Any
 
 import pytest
 import typer.main
-from typer._click import Context
-from typer._click.exceptions import BadParameter
-from typer._coercion import build_runtime_param
-from typer.core import _TyperParameter
 
-from datacheck.cli import app
-from datacheck.cli.coercion import QuickRuntimeParam, quicken
-from datacheck.cli.config_cmd import command_tree
+pytest.importorskip("typer._coercion", reason="datacheck.cli.coercion replaces typer 0.29's coercion layer")
+from typer._click import Context  # noqa: E402
+from typer._click.exceptions import BadParameter  # noqa: E402
+from typer._coercion import build_runtime_param  # noqa: E402
+from typer.core import _TyperParameter  # noqa: E402
+
+from datacheck.cli import app  # noqa: E402
+from datacheck.cli.coercion import QuickRuntimeParam, quicken  # noqa: E402
+from datacheck.cli.config_cmd import command_tree  # noqa: E402
 
 TEXTS = ["abc", "", "3", " 4", "-"]
 WHOLE = ["3", "0", "-1", "007", "+2", "1_000", "1e3", "2.0", "abc", "", "99999999999999999999999", 5, 0, -3, True]

@@ -7,6 +7,9 @@ options are plain: texts, paths, whole and decimal numbers with bounds, choices,
 module converts those values directly, with typer's own helpers for paths and choices, and hands every other
 case to typer's pydantic path: an unusual annotation or value, a value out of bounds, anything that raises.
 So a value is either converted exactly as typer would convert it, or by typer itself, with typer's messages.
+
+It uses typer 0.29's coercion layer (typer._coercion); with a typer laid out otherwise this module does not
+import, and datacheck.cli.lazy_commands falls back to typer's own group and coercion.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typer.core import TyperGroup, _TyperParameter
 #: Whole numbers the fast path converts: plain digits, short enough that int() and pydantic agree.
 _INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 #: Decimal numbers the fast path converts: float() and pydantic both round these correctly.
-_FLOAT = re.compile(r"-?[0-9]{1,18}(?:\.[0-9]{1,18})?(?:[eE][-+]?[0-9]{1,3})?")
+_FLOAT = re.compile(r"-?[0-9]{1,18}(?:\.[0-9]{1,18})?(?:[eE][-+]?[0-9]{1,2})?")
 
 
 class _Slow(Exception):

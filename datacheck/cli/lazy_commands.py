@@ -14,12 +14,17 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from typer._click import Command, Context, HelpFormatter
 
-from datacheck.cli.coercion import QuickGroup
+if TYPE_CHECKING:
+    from typer._click import Command, Context, HelpFormatter
+
+try:
+    from datacheck.cli.coercion import QuickGroup as _Group
+except ImportError:  # a typer without 0.29's coercion layer: its own coercion, pydantic or not
+    from typer.core import TyperGroup as _Group  # type: ignore[assignment]
 
 #: Each command: the modules that register it (and its subcommands) on the app, and the first paragraph of
 #: its help as `datacheck --help` shows it. In the order of `datacheck --help`: commands, then groups.
@@ -66,7 +71,7 @@ def build_command(name: str) -> Command:
     raise KeyError(name)
 
 
-class LazyCommands(MutableMapping[str, Command]):
+class LazyCommands(MutableMapping[str, "Command"]):
     """The group's commands by name: the names of `COMMANDS` first, each command built on first access."""
 
     def __init__(self, built: MutableMapping[str, Command]) -> None:
@@ -111,7 +116,7 @@ class Listed:
     rich_help_panel: str | None = None
 
 
-class LazyGroup(QuickGroup):
+class LazyGroup(_Group):
     """The app's group: its commands are a `LazyCommands`, and its --help lists them without building them."""
 
     def __init__(self, *, commands: Any = None, **attrs: Any) -> None:
