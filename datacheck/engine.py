@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -495,7 +495,9 @@ def _pool(engine: str, workers: int) -> Iterator[Executor]:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             yield pool
         return
+    # Imported here: concurrent.futures.process imports multiprocessing, about 20 ms of every run's start-up.
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     # "spawn", not "fork": forking a process whose polars thread pool is running can deadlock the child.
     # Each child gets its share of the cores, so that N processes do not each start one polars thread

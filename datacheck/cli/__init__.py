@@ -7,17 +7,10 @@ options several commands share are in `datacheck.cli.options`.
 
 from __future__ import annotations
 
-import importlib
-
+from datacheck.cli import root as _root  # noqa: F401  (the options before the command, on `app`)
 from datacheck.cli.common import app, main, run
-from datacheck.cli.outputs import name_outputs
 
-# Importing a command module registers its command on `app`; `datacheck --help` lists the commands in the
-# order they were registered, which is the order of a typical session.
-for _module in ("stats_cmd", "infer_cmd", "schema_cmd", "drift_cmd", "validate_cmd", "schema_update_cmd",
-                "merge_cmd", "tfdv_cmd", "skew_cmd", "monitor_cmd",
-                "history_cmd", "config_cmd", "root"):
-    importlib.import_module(f"datacheck.cli.{_module}")
-name_outputs(app)
+# A command module is imported, and its command built, when the command is asked for
+# (datacheck.cli.lazy_commands: COMMANDS lists them, in the order of a typical session).
 
 __all__ = ["app", "main", "run"]

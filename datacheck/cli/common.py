@@ -18,22 +18,12 @@ from rich.text import Text
 
 from datacheck import output, timings
 from datacheck.cli import outputs
+from datacheck.cli.lazy_commands import app
 from datacheck.errors import DatacheckError
 from datacheck.render.registry import Kind, RenderContext, renderer
 
 T = TypeVar("T")
 
-app = typer.Typer(
-    name="datacheck",
-    help="Fast data validation for ML pipelines: statistics, schema inference, validation and drift.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    add_completion=True,
-    epilog="Tab completion: `datacheck --install-completion` (bash, zsh, fish or PowerShell, detected), then open "
-           "a new shell. Settings for every command: `[tool.datacheck]` in pyproject.toml or a datacheck.toml "
-           "(`datacheck config` shows them).",
-    rich_markup_mode="markdown",
-)
 
 #: Results go to stdout; diagnostics and progress to stderr.
 # Piped output is not cut to 80 columns: a file or a CI log has room for the whole table.

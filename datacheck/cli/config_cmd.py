@@ -22,9 +22,15 @@ from datacheck.jsonschemas import SCHEMA_DIR
 META_KEY = "datacheck.config"
 
 
-def command_tree(group: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
-    """Every command under `group` with its path of names (("schema", "update"), ...), in registration order."""
-    for name, command in getattr(group, "commands", {}).items():
+def command_tree(group: Any, prefix: tuple[str, ...] = (), only: str | None = None
+                 ) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every command under `group` with its path of names (("schema", "update"), ...), in registration order;
+    with `only`, the top-level command of that name (and its subcommands) alone."""
+    commands = getattr(group, "commands", {})
+    for name in commands:
+        if only is not None and not prefix and name != only:
+            continue  # not built: a lazily loaded command is built when it is looked up
+        command = commands[name]
         if hasattr(command, "commands"):
             yield from command_tree(command, (*prefix, name))
         else:
@@ -46,11 +52,12 @@ def options_of(command: Any) -> dict[str, Any]:
     return found
 
 
-def default_map(group: Any, config: Config) -> dict[str, Any]:
+def default_map(group: Any, config: Config, only: str | None = None) -> dict[str, Any]:
     """The file's settings as click's default map: {"validate": {"fail_on": "warning"}, "schema": {"update": ...}}.
-    A top-level key goes to every command that has that option."""
+    A top-level key goes to every command that has that option. `only`: the map of that command (the one that
+    runs) alone, so that the other commands need not be loaded (datacheck.cli.lazy_commands)."""
     defaults: dict[str, Any] = {}
-    for path, command in command_tree(group):
+    for path, command in command_tree(group, only=only):
         options = options_of(command)
         values = {options[key].name: _as_option_value(options[key], value)
                   for key, (value, _) in config.settings(table_name(path)).items() if key in options}

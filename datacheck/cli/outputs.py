@@ -53,7 +53,7 @@ def name_outputs(app: typer.Typer) -> None:
 
 
 def _with_outputs(command: Callable[..., Any]) -> Callable[..., Any]:
-    if "output" not in inspect.signature(command).parameters:
+    if "output" not in inspect.signature(command).parameters or getattr(command, "names_outputs", False):
         return command
 
     @functools.wraps(command)
@@ -62,6 +62,7 @@ def _with_outputs(command: Callable[..., Any]) -> Callable[..., Any]:
             kwargs["output"] = Outputs(kwargs["output"])
         return command(**kwargs)
 
+    with_outputs.names_outputs = True  # type: ignore[attr-defined]  # commands are loaded one by one: wrap once
     return with_outputs
 
 

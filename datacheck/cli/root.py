@@ -116,7 +116,8 @@ def _root(
     ctx.meta[META_KEY] = settings
     if settings.path is not None:
         logging.getLogger(LOGGER_NAME).info("config: %s", settings.where())
-        ctx.default_map = default_map(ctx.command, settings)
+        # The running command's defaults only: the other commands are not loaded (datacheck.cli.lazy_commands).
+        ctx.default_map = default_map(ctx.command, settings, only=ctx.invoked_subcommand)
 
 
 __all__ = ["set_verbosity"]
