@@ -45,7 +45,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
                                 "configuration file ([tool.datacheck] in pyproject.toml, or datacheck.toml, found "
                                 "from the working directory upward) or the command's default. Flags given on a "
                                 "command line win over both."),
-    "schema": (("schema_cmd", "schema_update_cmd", "tfdv_cmd"), "Check or show a schema file."),
+    "schema": (("schema_cmd", "schema_update_cmd", "tfdv_cmd"), "Check, show, update, import or export a schema file."),
     "history": (("history_cmd",), "The history of batches that `datacheck monitor` keeps: list, show, add, remove, "
                                   "prune, export, import, report."),
 }
