@@ -11,8 +11,8 @@ from datacheck.cli.common import EXIT_CANNOT_RUN, EXIT_OK, app, err_console, rep
 from datacheck.render.registry import SCHEMA, RenderContext
 from datacheck.schema import Schema
 
-schema_app = typer.Typer(name="schema", help="Check, show, update, import or export a schema file.", no_args_is_help=True,
-                         rich_markup_mode="rich")
+schema_app = typer.Typer(name="schema", help="Check, show, update, import or export a schema file.",
+                         no_args_is_help=True, rich_markup_mode="rich")
 app.add_typer(schema_app, name="schema")
 
 SchemaFileArg = Annotated[Path, typer.Argument(help="A schema file (JSON), as written by `datacheck infer`.",
