@@ -145,11 +145,7 @@ class RowChecks:
         `duplicates` finds keys repeated across partitions exactly as in one scan.
         """
         for key, theirs in other.tallies.items():
-            mine = self.tallies.setdefault(key, Tally())
-            mine.count += theirs.count
-            need = self.max_examples - len(mine.examples)
-            if need > 0:
-                mine.examples.extend(theirs.examples[:need])
+            self.tallies.setdefault(key, Tally()).absorb(theirs, self.max_examples)
         for column, table in other.value_counts.items():
             self._add_counts(column, table.items())
         for column, n in other.values_other.items():
@@ -289,11 +285,7 @@ class RowChecks:
 
     def _merge_frame(self, other: RowChecks) -> None:
         for key, theirs in other.frame_tallies.items():
-            mine = self.frame_tallies.setdefault(key, Tally())
-            mine.count += theirs.count
-            need = self.max_examples - len(mine.examples)
-            if need > 0:
-                mine.examples.extend(theirs.examples[:need])
+            self.frame_tallies.setdefault(key, Tally()).absorb(theirs, self.max_examples)
         for key, reason in other.frame_problems.items():
             self.frame_problems.setdefault(key, reason)
         for name, values in other.distinct.items():

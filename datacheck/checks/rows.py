@@ -24,6 +24,11 @@ class Tally:
     count: int = 0
     examples: list[Example] = field(default_factory=list)
 
+    def absorb(self, other: Tally, max_examples: int) -> None:
+        """Add another partition's tally: counts add, examples stay the first `max_examples` in order."""
+        self.count += other.count
+        self.examples.extend(other.examples[:max(0, max_examples - len(self.examples))])
+
 
 @dataclass(frozen=True)
 class RowTest:
