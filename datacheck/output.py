@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -11,10 +12,89 @@ from typing import Any
 
 from datacheck.errors import InputError
 
+#: Encodes one value on one line with the standard library's C encoder (used only without `indent`).
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+#: A JSON string literal, non-ASCII kept as it is (the C function behind `ensure_ascii=False`).
+_string = json.encoder.encode_basestring
+#: An object or array of at most this many scalars goes on one line: a frequency-table entry or histogram bucket
+#: (2-3), an example (4). Counted in members, not characters, so the layout never depends on the values: outputs
+#: that differ only in a file's name differ only there.
+ONE_LINE_MEMBERS = 4
 
-def to_json(data: Any) -> str:
-    """Deterministic JSON: sorted nowhere (our dicts have a fixed key order), two-space indent, no NaN/Infinity."""
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+def to_json(data: Any, *, one_line_scalars: bool = True) -> str:
+    """Deterministic JSON: sorted nowhere (our dicts have a fixed key order), two-space indent, no NaN/Infinity.
+
+    An object or array of at most ONE_LINE_MEMBERS scalars is written on one line (a frequency-table entry, a
+    histogram bucket, a short list); the rest is indented.
+    `json.dumps(indent=2)` encodes in pure Python: 27 ms for the statistics of a 1,000-row, 16-column file
+    and about half of a sliced statistics file's 2 s; this takes 16-19 ms on the first.
+
+    With `one_line_scalars=False` every member gets a line of its own, as `json.dumps(indent=2)` writes it.
+    """
+    if not one_line_scalars:
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    parts: list[str] = []
+    _write(data, "\n", parts)
+    parts.append("\n")
+    return "".join(parts)
+
+
+def _write(value: Any, newline: str, out: list[str]) -> None:
+    """Append the JSON of `value` to `out`; `newline` is a line break plus the current indent."""
+    if isinstance(value, dict):
+        if len(value) <= ONE_LINE_MEMBERS and _all_scalar(value.values()):
+            out.append("{" + ", ".join(_string(_key(k)) + ": " + _scalar(v) for k, v in value.items()) + "}")
+            return
+        inner = newline + "  "
+        out.append("{")
+        for index, (key, item) in enumerate(value.items()):
+            out.append(("," if index else "") + inner + _string(_key(key)) + ": ")
+            _write(item, inner, out)
+        out.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if len(value) <= ONE_LINE_MEMBERS and _all_scalar(value):
+            out.append("[" + ", ".join(map(_scalar, value)) + "]")
+            return
+        inner = newline + "  "
+        out.append("[")
+        for index, item in enumerate(value):
+            out.append(("," if index else "") + inner)
+            _write(item, inner, out)
+        out.append(newline + "]")
+    else:
+        out.append(_scalar(value))
+
+
+def _scalar(value: Any) -> str:
+    """One scalar as `json` writes it (NaN and infinities refused, as with allow_nan=False)."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is None or value is True or value is False:
+        return "null" if value is None else ("true" if value else "false")
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return float.__repr__(value)
+    return _ONE_LINE(value)  # NaN, infinity or an unknown type: the encoder's own error
+
+
+def _all_scalar(values: Any) -> bool:
+    for value in values:  # a plain loop: half the cost of any() over a generator here
+        if isinstance(value, (dict, list, tuple)):
+            return False
+    return True
+
+
+def _key(key: Any) -> str:
+    """An object key as `json` writes it: text as it is, numbers in their repr, true/false/null."""
+    if isinstance(key, str):
+        return key
+    if key is True or key is False or key is None:
+        return json.dumps(key)
+    if isinstance(key, (int, float)):
+        return _scalar(key)  # a NaN key raises, as json.dumps(allow_nan=False) does
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 def write_atomic(path: Path | str, text: str | bytes) -> None:

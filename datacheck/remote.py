@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
@@ -185,6 +183,10 @@ def local_copy(url: str, storage_options: Mapping[str, str]) -> str:
     """
     if url in _copies:
         return _copies[url]
+    # Imported here: urllib.request (with http.client, ssl and email) is 10-15 ms of every start-up otherwise.
+    import urllib.error
+    import urllib.request
+
     kind = scheme(url)
     try:
         if kind in ("http", "https"):

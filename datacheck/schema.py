@@ -515,7 +515,9 @@ class Schema:
         """The schema as deterministic JSON text (fixed key order, two-space indent, trailing newline)."""
         from datacheck.output import to_json
 
-        return to_json(self.to_dict())
+        # A schema is edited by hand and kept in version control: a value per line keeps a diff to the values
+        # that changed.
+        return to_json(self.to_dict(), one_line_scalars=False)
 
     def dump(self, path: Path | str) -> None:
         """Write the schema to `path` atomically.

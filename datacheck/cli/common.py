@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO, TypeVar
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from datacheck import output, timings
 from datacheck.cli import outputs
@@ -25,10 +23,52 @@ from datacheck.render.registry import Kind, RenderContext, renderer
 T = TypeVar("T")
 
 
+class _LazyConsole:
+    """A rich Console made on first use. `stats --format json -o FILE` prints nothing, and importing rich was
+    35 ms of its start-up (about a tenth of what it adds to `import polars`)."""
+
+    def __init__(self, **options: Any) -> None:
+        object.__setattr__(self, "_options", options)
+        object.__setattr__(self, "_console", None)
+
+    def _made(self) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            object.__setattr__(self, "_console", Console(**self._options))
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "quiet" and self._console is None:  # set by every run (`-q`): kept for when it is made
+            self._options["quiet"] = value
+        else:
+            setattr(self._made(), name, value)
+
+    @property
+    def quiet(self) -> bool:
+        return bool(self._options.get("quiet")) if self._console is None else self._console.quiet
+
+    @property
+    def is_terminal(self) -> bool:
+        """rich's answer, without making the console where it is plainly no: a stream that is not a terminal
+        and no TTY_COMPATIBLE or FORCE_COLOR in the environment (the two variables rich reads first)."""
+        if self._console is None and "TTY_COMPATIBLE" not in os.environ and "FORCE_COLOR" not in os.environ:
+            stream = sys.stderr if self._options.get("stderr") else sys.stdout
+            try:
+                if not stream.isatty():
+                    return False
+            except (AttributeError, ValueError):
+                return False
+        return bool(self._made().is_terminal)
+
+
 #: Results go to stdout; diagnostics and progress to stderr.
 # Piped output is not cut to 80 columns: a file or a CI log has room for the whole table.
-out_console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, highlight=False)
+out_console: Any = _LazyConsole(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+err_console: Any = _LazyConsole(stderr=True, highlight=False)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -41,6 +81,8 @@ def fail(exc: DatacheckError) -> typer.Exit:
     """Print a could-not-run error on stderr and return the exit that the caller raises."""
     # The message is plain text: a path or glob such as 'data/[ab]*.csv' must not be read as rich markup.
     # --quiet silences notes and summaries, never the reason a command could not run.
+    from rich.text import Text
+
     quiet, err_console.quiet = err_console.quiet, False
     err_console.print(Text.assemble(("Error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
     err_console.quiet = quiet

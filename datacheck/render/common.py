@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rich.console import Console, RenderableType
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 
@@ -45,6 +47,8 @@ def percent(fraction: float) -> str:
 
 def render_to_text(renderable: RenderableType, width: int = 120, color: bool = False) -> str:
     """Render a rich renderable to plain text (deterministic: fixed width, no colour unless asked)."""
+    from rich.console import Console  # here: the JSON outputs never load rich
+
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system="standard" if color else None, force_terminal=color,
                       highlight=False, soft_wrap=False, legacy_windows=False)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from rich import box
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from datacheck.output import to_json
 from datacheck.render.common import md_escape, number, percent, sparkline
 from datacheck.statistics import ColumnStats, Statistics
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def _type_label(col: ColumnStats) -> str:
@@ -60,6 +61,10 @@ def stats_table(stats: Statistics, width: int = 160) -> Table:
     The table fits in `width`: the top-values column takes the room the others leave (at least 12
     characters); on a narrower terminal the mean and then the distribution columns are left out.
     """
+    from rich import box  # here, not at import: JSON and Markdown output never load rich
+    from rich.table import Table
+    from rich.text import Text
+
     sources = ", ".join(s.path for s in stats.sources[:3]) + (" …" if len(stats.sources) > 3 else "")
     title = f"{number(stats.num_rows)} rows × {len(stats.columns)} columns" + (f" — {sources}" if sources else "")
     table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
