@@ -15,12 +15,18 @@ and builds the lazy expressions that read such a file as meant, still streaming:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import mmap
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from datacheck.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Bytes read at a time by the blank-line pass: the pass holds one chunk (and its newline positions).
 CHUNK_BYTES = 16 << 20
@@ -53,22 +59,53 @@ def _chunks(source: str | bytes) -> Iterable[bytes]:
 
 
 def _may_have_blank_lines(source: str | bytes) -> bool:
-    """A cheap test (no parsing) that is True for every file with a blank line: a line break followed by a
-    line break, or by a carriage return and a line break. In numpy: a substring search for "\n\n" is slow
-    where line breaks are frequent (~0.25 s for a 27 MB file of 1M rows, against ~0.03 s here)."""
+    """A cheap test (no parsing) that is True for every file with a blank line: a line break at the start, or
+    followed by a line break, or by a carriage return and a line break.
+
+    The file is mapped a window at a time, and the positions of the window's line breaks are compared with
+    their neighbours': 1.1 s for the 1.8 GB, 10M-row bench CSV, against 2.5 s for reading it in chunks and
+    comparing every byte with the next (bytes.find for "\n\n" took 2.7 s: line breaks are frequent).
+    """
     import numpy as np  # here, not at the top: the command line's start-up does not need numpy
 
-    tail = b"\n"  # a blank first line is "\n" at the start
-    for chunk in _chunks(source):
-        seam = tail + chunk[:2]  # a blank line across the chunk boundary
-        if b"\n\n" in seam or b"\n\r\n" in seam:
+    for offset, window in _windows(source):
+        if offset == 0 and window.size and (window[0] == _NEWLINE or (
+                window.size > 1 and window[0] == _RETURN and window[1] == _NEWLINE)):
             return True
-        data = np.frombuffer(chunk, dtype=np.uint8)
-        breaks = data == _NEWLINE
-        if (breaks[1:] & breaks[:-1]).any() or (breaks[2:] & (data[1:-1] == _RETURN) & breaks[:-2]).any():
+        breaks = np.flatnonzero(window == _NEWLINE)
+        if breaks.size < 2:
+            continue
+        gaps = np.diff(breaks)
+        if (gaps == 1).any():
             return True
-        tail = chunk[-2:]
+        two_apart = breaks[:-1][gaps == 2]
+        if two_apart.size and (window[two_apart + 1] == _RETURN).any():
+            return True
     return False
+
+
+def _windows(source: str | bytes) -> Iterator[tuple[int, np.ndarray]]:
+    """The bytes of `source` (itself, or the file it names) as numpy windows of about CHUNK_BYTES that overlap by
+    at least two bytes, so that a blank line across a seam lies inside one of them; with each window its offset.
+
+    A file is mapped one window at a time: mapping it whole made its pages count towards the process's
+    resident memory (1.8 GB for the bench CSV). A window's mapping goes when the window is let go.
+    """
+    import numpy as np
+
+    if isinstance(source, bytes):
+        data = np.frombuffer(source, dtype=np.uint8)
+        for start in range(0, len(source), CHUNK_BYTES):
+            yield max(start - 2, 0), data[max(start - 2, 0):start + CHUNK_BYTES]
+        return
+    with open(source, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        for start in range(0, size, CHUNK_BYTES):
+            begin = max(start - 2, 0) // mmap.ALLOCATIONGRANULARITY * mmap.ALLOCATIONGRANULARITY  # as mmap asks
+            mapped = mmap.mmap(handle.fileno(), min(start + CHUNK_BYTES, size) - begin, access=mmap.ACCESS_READ,
+                               offset=begin)
+            yield begin, np.frombuffer(mapped, dtype=np.uint8)
+            del mapped  # the window holds the mapping until the caller lets it go
 
 
 def blank_lines(source: str | bytes, has_header: bool) -> BlankLines:

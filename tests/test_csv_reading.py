@@ -88,6 +88,52 @@ def _random_csv(rng: random.Random) -> bytes:
     return text.encode()
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_the_quick_blank_line_test_matches_a_regular_expression(tmp_path: Path, seed: int,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-test that spares most files the full blank-line pass: a line break at the start, or followed by
+    a line break or by CR LF, checked against `re` on random bytes, with windows of 7 bytes so that blank
+    lines fall across window seams too, from bytes and from a file."""
+    import re
+
+    monkeypatch.setattr(csv_layout, "CHUNK_BYTES", 7)
+    rng = random.Random(seed)
+    pieces = [b"a", b",", b"\n", b"\r", b'"']
+    found = 0
+    for index in range(3000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        expected = re.search(rb"(?:^|\n)\r?\n", data) is not None
+        found += expected
+        assert csv_layout._may_have_blank_lines(data) == expected, data
+        if index % 100 == 0:
+            path = tmp_path / f"{index}.csv"
+            path.write_bytes(data)
+            assert csv_layout._may_have_blank_lines(str(path)) == expected, data
+    assert 300 < found < 2700  # both answers were exercised
+
+
+@pytest.mark.parametrize("blank", [b"\n", b"\r\n"])
+def test_a_blank_line_across_a_mapped_windows_seam_is_seen(tmp_path: Path, blank: bytes,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is mapped a window at a time (windows start on the mapping granularity): a blank line whose
+    bytes straddle the seam between two windows, at each position around it, is found."""
+    import mmap
+
+    window = mmap.ALLOCATIONGRANULARITY
+    monkeypatch.setattr(csv_layout, "CHUNK_BYTES", window)
+    path = tmp_path / "t.csv"
+    for seam_offset in range(-3, 3):
+        body = bytearray(b"a" * (3 * window))
+        position = window + seam_offset
+        body[position:position] = b"\n" + blank  # a line break, then the blank line
+        path.write_bytes(bytes(body))
+        assert csv_layout._may_have_blank_lines(str(path)), seam_offset
+        body_without = bytes(body).replace(b"\n" + blank, b"\nz" + blank)  # no longer blank
+        path.write_bytes(body_without)
+        assert not csv_layout._may_have_blank_lines(str(path)), seam_offset
+
+
+
 @pytest.mark.parametrize("seed", range(25))
 def test_rows_and_nulls_match_the_csv_module(tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(seed)
