@@ -196,3 +196,28 @@ def test_read_options_reach_the_reader(tmp_path: Path) -> None:
     schema = tmp_path / "schema.json"
     assert runner.invoke(app, ["infer", str(path), *argv, "-o", str(schema)]).exit_code == 0
     assert [c["name"] for c in json.loads(schema.read_text())["columns"]] == ["column_0", "column_1"]
+
+
+@pytest.mark.parametrize("environment", [{}, {"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}, {"TTY_COMPATIBLE": "0"}])
+def test_the_lazy_console_answers_is_terminal_as_rich_does(monkeypatch: pytest.MonkeyPatch,
+                                                            environment: dict[str, str]) -> None:
+    from rich.console import Console
+
+    from datacheck.cli.common import _LazyConsole
+
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    lazy = _LazyConsole(stderr=True, highlight=False)
+    assert lazy.is_terminal == Console(stderr=True, highlight=False).is_terminal
+
+
+def test_the_lazy_console_keeps_quiet_until_it_is_made() -> None:
+    from datacheck.cli.common import _LazyConsole
+
+    lazy = _LazyConsole(stderr=True)
+    lazy.quiet = True
+    assert lazy._console is None and lazy.quiet is True  # nothing made yet
+    assert lazy.width > 0  # any other attribute makes the console, with quiet passed on
+    assert lazy._console is not None and lazy._console.quiet is True
