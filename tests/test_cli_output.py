@@ -8,7 +8,10 @@ that a registry that loses or gains a format fails here rather than passing agai
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -221,3 +224,17 @@ def test_the_lazy_console_keeps_quiet_until_it_is_made() -> None:
     assert lazy._console is None and lazy.quiet is True  # nothing made yet
     assert lazy.width > 0  # any other attribute makes the console, with quiet passed on
     assert lazy._console is not None and lazy._console.quiet is True
+
+
+def test_the_progress_bar_runs_when_stderr_is_a_terminal(tmp_path: Path) -> None:
+    """FORCE_COLOR makes rich treat stderr as a terminal, so `stats` draws its progress bar through the lazily
+    made console (rich's Live enters the console with `with`, which a proxy cannot pass on)."""
+    data = tmp_path / "t.parquet"
+    pl.DataFrame({"a": list(range(1000)), "b": [f"x{i % 7}" for i in range(1000)]}).write_parquet(data)
+    out = tmp_path / "s.json"
+    env = {**os.environ, "FORCE_COLOR": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.run([sys.executable, "-m", "datacheck", "stats", str(data), "--format", "json", "-o", str(out)],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "Profiling" in proc.stderr  # the bar was drawn
+    assert json.loads(out.read_text())["num_rows"] == 1000

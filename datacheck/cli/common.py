@@ -31,7 +31,9 @@ class _LazyConsole:
         object.__setattr__(self, "_options", options)
         object.__setattr__(self, "_console", None)
 
-    def _made(self) -> Any:
+    def real(self) -> Any:
+        """The rich Console itself, made now if it is not yet: for rich objects that take a console (a
+        Progress), which call its special methods (`with console:`) that a proxy cannot pass on."""
         if self._console is None:
             from rich.console import Console
 
@@ -39,13 +41,13 @@ class _LazyConsole:
         return self._console
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._made(), name)
+        return getattr(self.real(), name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "quiet" and self._console is None:  # set by every run (`-q`): kept for when it is made
             self._options["quiet"] = value
         else:
-            setattr(self._made(), name, value)
+            setattr(self.real(), name, value)
 
     @property
     def quiet(self) -> bool:
@@ -62,7 +64,7 @@ class _LazyConsole:
                     return False
             except (AttributeError, ValueError):
                 return False
-        return bool(self._made().is_terminal)
+        return bool(self.real().is_terminal)
 
 
 #: Results go to stdout; diagnostics and progress to stderr.

@@ -70,7 +70,7 @@ def progress_bar(label: str, total_rows: int | None = None) -> Iterator[Progress
     else:
         columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
                    TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    with Progress(*columns, console=err_console.real(), transient=True) as bar:
         task = bar.add_task(label, total=total_rows or None)
         yield lambda rows: bar.advance(task, rows)
 
