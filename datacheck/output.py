@@ -12,7 +12,7 @@ from typing import Any
 
 from datacheck.errors import InputError
 
-#: Encodes one value on one line with the standard library's C encoder (used only without `indent`).
+#: The standard library's encoder, for what `_scalar` does not write itself: it raises json's own errors.
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
 #: A JSON string literal, non-ASCII kept as it is (the C function behind `ensure_ascii=False`).
 _string = json.encoder.encode_basestring
@@ -26,9 +26,9 @@ def to_json(data: Any, *, one_line_scalars: bool = True) -> str:
     """Deterministic JSON: sorted nowhere (our dicts have a fixed key order), two-space indent, no NaN/Infinity.
 
     An object or array of at most ONE_LINE_MEMBERS scalars is written on one line (a frequency-table entry, a
-    histogram bucket, a short list); the rest is indented.
-    `json.dumps(indent=2)` encodes in pure Python: 27 ms for the statistics of a 1,000-row, 16-column file
-    and about half of a sliced statistics file's 2 s; this takes 16-19 ms on the first.
+    histogram bucket, a short list); the rest is indented. `json.dumps(indent=2)` encodes in pure Python:
+    27-34 ms for the statistics of a 1,000-row, 16-column file, and about half of a sliced statistics file's
+    2 s; this takes 16-21 ms on the first.
 
     With `one_line_scalars=False` every member gets a line of its own, as `json.dumps(indent=2)` writes it.
     """
